@@ -1,0 +1,60 @@
+"""caseflow: workflow and case management for partnerships."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the caseflow app; `test_config` overrides settings read from the environment."""
+    from caseflow.config import build_config
+
+    app = Flask(__name__, instance_path=os.environ.get("CASEFLOW_INSTANCE_PATH") or str(ROOT / "instance"),
+                template_folder=str(ROOT / "templates"))
+    app.config.update(build_config(Path(app.instance_path), test_config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    if app.config["CHECK_DATABASE_ON_START"]:
+        from caseflow.database import check_reachable
+        from caseflow.extensions import db
+
+        with app.app_context():
+            check_reachable(db.engine)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions and load the workflow definition."""
+    from caseflow import auth, database, models, workflow  # noqa: F401 - registers listeners and tables
+    from caseflow.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    workflow.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each feature's blueprint."""
+    from caseflow.web import bp as web_bp
+
+    app.register_blueprint(web_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Friendly pages for the HTTP errors people can meet."""
+
+
+def register_commands(app: Flask) -> None:
+    """Add caseflow's commands to `flask` (the `caseflow` script calls the same group)."""
+    from caseflow.cli import register
+
+    register(app)

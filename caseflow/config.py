@@ -1,0 +1,86 @@
+"""Configuration read from the environment, with safe defaults for development."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(SystemExit):
+    """Bad configuration: stops any entry point with one clear line and exit status 1."""
+
+    def __init__(self, message: str):
+        super().__init__(f"caseflow: {message}")
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Return the secret kept in instance/secret_key, creating it on first use."""
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def normalize_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at the psycopg 3 driver, whatever SQLAlchemy's default."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Return the app's settings: environment first, then `overrides` (tests)."""
+    overrides = dict(overrides or {})
+    env = overrides.get("CASEFLOW_ENV", os.environ.get("CASEFLOW_ENV", "development"))
+    production = env == "production"
+    database_url = normalize_database_url(os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path / 'caseflow.db'}")
+    config = {
+        "CASEFLOW_ENV": env,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "CASEFLOW_TIMEZONE": os.environ.get("CASEFLOW_TIMEZONE", "UTC"),
+        "CASEFLOW_WORKFLOW": os.environ.get(
+            "CASEFLOW_WORKFLOW", str(Path(__file__).resolve().parent.parent / "workflows" / "partnership.yaml")
+        ),
+        "UPLOAD_FOLDER": os.environ.get("CASEFLOW_UPLOAD_FOLDER", str(instance_path / "uploads")),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("CASEFLOW_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "CASEFLOW_LOGIN_LIMIT": os.environ.get("CASEFLOW_LOGIN_LIMIT", "10 per minute"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_USE_TLS": _env_flag("MAIL_USE_TLS", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "caseflow@localhost"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "FORCE_HTTPS": _env_flag("CASEFLOW_FORCE_HTTPS", False),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "CHECK_DATABASE_ON_START": True,
+    }
+    config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigError("SECRET_KEY must be set when CASEFLOW_ENV=production")
+        config["SECRET_KEY"] = _development_secret(instance_path)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # The busy timeout lets a writer wait for another instead of failing at once.
+        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"timeout": 30})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    return config

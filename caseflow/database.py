@@ -1,0 +1,48 @@
+"""Database connection settings: SQLite pragmas, immediate write transactions, a reachability check."""
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from caseflow.config import ConfigError
+
+#: Execution option that makes a SQLite transaction take the write lock when it begins.
+IMMEDIATE = "caseflow_begin_immediate"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # pysqlite's own transaction handling cannot BEGIN IMMEDIATE; we emit BEGIN ourselves.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    # A write transaction that starts deferred can fail with SQLITE_BUSY when it upgrades
+    # from reading to writing; the engine asks for the write lock up front instead.
+    if conn.get_execution_options().get(IMMEDIATE):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def check_reachable(engine: Engine) -> None:
+    """Stop with one line when the configured database cannot be reached."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise ConfigError(f"cannot reach the database at {engine.url.render_as_string()}: {reason}") from None

@@ -1,0 +1,76 @@
+"""Effects: named steps that set derived fields once the guards have passed."""
+from __future__ import annotations
+
+from caseflow.workflow.context import StepContext, add_months
+
+EFFECTS = {}
+
+
+def effect(fn):
+    """Register `fn` under its name for use in workflow definitions."""
+    EFFECTS[fn.__name__] = fn
+    return fn
+
+
+def _interval(ctx: StepContext) -> int:
+    return ctx.value("review_interval_months") or ctx.timers.get("default_review_interval_months", 3)
+
+
+@effect
+def record_proposer(ctx: StepContext):
+    ctx.changes["owner_id"] = ctx.actor.user_id
+    ctx.changes["proposed_by_id"] = ctx.actor.user_id
+
+
+@effect
+def assign_reviewer(ctx: StepContext):
+    ctx.changes["reviewer_id"] = ctx.actor.user_id
+
+
+@effect
+def close_as_rejected(ctx: StepContext):
+    ctx.changes["closure_reason"] = "failed_vetting"
+
+
+@effect
+def record_agreement_recorder(ctx: StepContext):
+    ctx.changes["agreement_recorded_by_id"] = ctx.actor.user_id
+
+
+@effect
+def set_exit_deadline(ctx: StepContext):
+    ctx.changes["exit_deadline"] = ctx.value("proposed_end")
+
+
+@effect
+def schedule_first_review(ctx: StepContext):
+    ctx.changes["next_review_due"] = add_months(ctx.value("actual_start") or ctx.today, _interval(ctx))
+
+
+@effect
+def open_review(ctx: StepContext):
+    ctx.review_open = {"due_on": ctx.case.next_review_due or ctx.today, "reason": ctx.data.get("reason")}
+
+
+@effect
+def close_review(ctx: StepContext):
+    if ctx.case.state != "under_review":
+        return
+    ctx.review_update = {"outcome": ctx.trigger, "progress": ctx.data.get("progress"),
+                         "recommendation": ctx.data.get("recommendation")}
+
+
+@effect
+def schedule_next_review(ctx: StepContext):
+    ctx.changes["next_review_due"] = ctx.data.get("next_review_on") or add_months(ctx.today, _interval(ctx))
+
+
+@effect
+def set_exit_completion(ctx: StepContext):
+    ctx.changes["next_review_due"] = None
+
+
+@effect
+def record_closure_reason(ctx: StepContext):
+    ctx.changes["closure_reason"] = ctx.data.get("reason")
+    ctx.changes["next_review_due"] = None

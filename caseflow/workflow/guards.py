@@ -1,0 +1,163 @@
+"""Guards: named predicates over a step. Each returns None to pass, or the reason it refuses."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from caseflow.workflow.context import StepContext
+
+GUARDS = {}
+
+
+def guard(fn):
+    """Register `fn` under its name for use in workflow definitions."""
+    GUARDS[fn.__name__] = fn
+    return fn
+
+
+@guard
+def partner_given(ctx: StepContext):
+    if ctx.partner is not None:
+        return None
+    if ctx.data.get("partner_id"):
+        return "The chosen partner does not exist."
+    missing = [label for name, label in (("partner_name", "name"), ("partner_type", "type"), ("partner_level", "level"))
+               if not ctx.data.get(name)]
+    if missing:
+        return "Choose an existing partner, or give the new partner's " + ", ".join(missing) + "."
+    return None
+
+
+@guard
+def not_the_proposer(ctx: StepContext):
+    if ctx.actor.user_id is not None and ctx.actor.user_id == ctx.case.proposed_by_id:
+        return "Four eyes: you proposed this partnership, so another reviewer must vet it."
+    return None
+
+
+@guard
+def criteria_affirmed(ctx: StepContext):
+    fields = [f for f in ctx.definition.fields_of(ctx.trigger) if f.type == "affirm"]
+    missing = [f.label for f in fields if not ctx.data.get(f.name)]
+    if missing:
+        return "Every selection criterion of para 46 must be affirmed; not affirmed: " + "; ".join(missing) + "."
+    return None
+
+
+@guard
+def partner_not_flagged(ctx: StepContext):
+    flags = ctx.case.partner.blocking_flags
+    if flags:
+        return f"The partner carries a blocking flag ({', '.join(flags)}); it cannot be vetted while flagged."
+    return None
+
+
+@guard
+def reputational_risk_acceptable(ctx: StepContext):
+    if ctx.data.get("reputational_risk") == "high":
+        return "A partner posing a high reputational risk cannot be vetted (para 46)."
+    return None
+
+
+def amount_in_usd(ctx: StepContext) -> Decimal | None:
+    """The transfer's value in USD at the definition's rates, or None if unknown."""
+    amount, currency = ctx.value("amount"), (ctx.value("currency") or "USD")
+    rate = ctx.definition.usd_rates.get(currency)
+    if amount is None or rate is None:
+        return None
+    return Decimal(amount) * Decimal(str(rate))
+
+
+@guard
+def written_agreement_when_resources(ctx: StepContext):
+    transfers = ctx.value("resources") not in (None, "none")
+    formal = ctx.value("cooperation_form") == "formal_partnership"
+    if not (transfers or formal):
+        return None
+    why = "resources are transferred" if transfers else "this is a formal partnership"
+    if ctx.value("agreement_type") == "informal":
+        return f"An informal collaboration cannot be recorded because {why}: a written agreement is required (paras 51, 53)."
+    missing = [label for column, label in (("agreement_reference", "reference"), ("agreement_signed_on", "signing date"))
+               if not ctx.value(column)]
+    if missing:
+        return f"A written agreement is required because {why}; give its " + " and ".join(missing) + "."
+    return None
+
+
+@guard
+def small_scale_within_limit(ctx: StepContext):
+    if ctx.value("agreement_type") != "ssfa":
+        return None
+    limit = Decimal(str(ctx.definition.small_scale_limit_usd))
+    usd = amount_in_usd(ctx)
+    if usd is None and ctx.value("amount") is not None:
+        return f"The currency {ctx.value('currency')} has no USD rate, so the small-scale limit cannot be checked."
+    if usd is not None and usd > limit:
+        return f"A small-scale funding agreement may not exceed {limit:,.0f} USD; this one is {usd:,.2f} USD."
+    return None
+
+
+@guard
+def exit_strategy_defined(ctx: StepContext):
+    missing = [label for column, label in (("proposed_end", "an intended end date"), ("exit_conditions", "exit conditions"))
+               if not ctx.value(column)]
+    if missing:
+        return "The agreement needs an exit strategy (para 56): give " + " and ".join(missing) + "."
+    end, start = ctx.value("proposed_end"), ctx.value("proposed_start")
+    if start and end <= start:
+        return "The intended end date must come after the start date."
+    return None
+
+
+@guard
+def review_interval_set(ctx: StepContext):
+    if not ctx.value("review_interval_months"):
+        return "The agreement needs a review interval in months (para 54)."
+    return None
+
+
+@guard
+def start_date_reached(ctx: StepContext):
+    start = ctx.case.proposed_start
+    if start and ctx.today < start:
+        return f"The partnership cannot start before its start date, {start.isoformat()}."
+    actual = ctx.data.get("actual_start")
+    if actual and actual > ctx.today:
+        return "The actual start date cannot lie in the future."
+    return None
+
+
+@guard
+def amendment_changes_something(ctx: StepContext):
+    changed = [c for c in ("proposed_end", "operational_targets", "contributions")
+               if ctx.data.get(c) is not None and ctx.data.get(c) != getattr(ctx.case, c)]
+    if not changed:
+        return "An amendment must change the end date, the targets or the contributions."
+    if ctx.data.get("proposed_end") and ctx.data["proposed_end"] <= ctx.today:
+        return "The new end date must lie in the future."
+    return None
+
+
+@guard
+def not_the_agreement_recorder(ctx: StepContext):
+    if ctx.actor.user_id is not None and ctx.actor.user_id == ctx.case.agreement_recorded_by_id:
+        return "Four eyes: you recorded this partnership's agreement, so another reviewer must complete its review."
+    return None
+
+
+@guard
+def progress_allows_continuing(ctx: StepContext):
+    if ctx.data.get("progress") == "little_or_no_progress":
+        return ("A partnership making little or no progress cannot be continued (para 57): "
+                "begin its exit or discontinue it instead.")
+    next_review = ctx.data.get("next_review_on")
+    if next_review and next_review <= ctx.today:
+        return "The next review date must lie in the future."
+    return None
+
+
+@guard
+def completion_after_today(ctx: StepContext):
+    completion = ctx.data.get("completion_date")
+    if completion and completion < ctx.today:
+        return "The exit completion date cannot lie in the past."
+    return None

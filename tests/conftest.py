@@ -1,0 +1,133 @@
+"""Fixtures: an app on SQLite (and on PostgreSQL when CASEFLOW_TEST_POSTGRES_URL is set), users of each role,
+and cases in each state, made through the engine."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from caseflow import create_app
+from caseflow.clock import set_clock
+from caseflow.config import normalize_database_url
+from caseflow.extensions import db
+from tests.factories import CaseFactory, make_users
+
+POSTGRES_URL = normalize_database_url(os.environ.get("CASEFLOW_TEST_POSTGRES_URL") or "") or None
+BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+
+
+def _test_config(url: str, **extra) -> dict:
+    return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "CASEFLOW_ENV": "testing", **extra}
+
+
+def _migrate(url: str) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(_test_config(url))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite database built once by the migrations; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "caseflow.db"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """Rebuild the PostgreSQL test database from the migrations once per run."""
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+    _migrate(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+def _truncate_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [t for t in db.metadata.sorted_tables]
+        conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """The URL of an empty, migrated database on each backend under test."""
+    if request.param == "sqlite":
+        path = tmp_path / "caseflow.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_schema")
+    _truncate_postgres(url)
+    return url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _running_clock():
+    yield
+    set_clock(None)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def users(app):
+    """A user of each role: officer, officer2, reviewer, reviewer2, auditor, admin."""
+    return make_users()
+
+
+@pytest.fixture
+def cases(app, users):
+    """Make cases in any state through the engine: `cases.in_state("active")`."""
+    return CaseFactory(users)
+
+
+def pytest_report_header(config):
+    if POSTGRES_URL:
+        return f"databases: SQLite and PostgreSQL ({POSTGRES_URL})"
+    return "databases: SQLite only (set CASEFLOW_TEST_POSTGRES_URL to run every test on PostgreSQL too)"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not POSTGRES_URL:
+        terminalreporter.write_line(
+            "PostgreSQL part skipped: CASEFLOW_TEST_POSTGRES_URL is not set (CI sets it).", yellow=True)
+
+
+def pytest_sessionstart(session):
+    if os.environ.get("CASEFLOW_REQUIRE_POSTGRES") and not POSTGRES_URL:
+        raise pytest.UsageError("CASEFLOW_REQUIRE_POSTGRES is set but CASEFLOW_TEST_POSTGRES_URL is not")
+    if POSTGRES_URL:
+        engine = create_engine(POSTGRES_URL)
+        try:
+            engine.connect().close()
+        except Exception as exc:  # noqa: BLE001 - any failure means the suite cannot run as asked
+            raise pytest.UsageError(f"cannot reach PostgreSQL at {POSTGRES_URL}: {exc}") from None
+        finally:
+            engine.dispose()

@@ -1,0 +1,3 @@
+from caseflow import create_app
+
+app = create_app()
