@@ -27,7 +27,7 @@ test: install
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) instance/caseflow.db* .pytest_cache

@@ -32,11 +32,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and load the workflow definition."""
     from caseflow import auth, database, models, workflow  # noqa: F401 - registers listeners and tables
-    from caseflow.extensions import csrf, db, limiter, login_manager, migrate
+    from caseflow.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    bootstrap.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     workflow.init_app(app)

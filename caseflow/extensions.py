@@ -1,4 +1,5 @@
 """The Flask extensions, created once and bound to the app in the factory."""
+from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -25,4 +26,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
