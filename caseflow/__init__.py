@@ -8,6 +8,11 @@ from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Each feature package exposes a blueprint `bp`; adding a feature adds one line here.
+BLUEPRINTS = (
+    "caseflow.web",
+)
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the caseflow app; `test_config` overrides settings read from the environment."""
@@ -45,9 +50,10 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach each feature's blueprint."""
-    from caseflow.web import bp as web_bp
+    import importlib
 
-    app.register_blueprint(web_bp)
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
