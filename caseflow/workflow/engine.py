@@ -129,14 +129,37 @@ class Workflow:
             session.add(case)
             session.flush()
             ctx.case, ctx.partner = case, partner
-            outcome = self._apply(session, ctx, spec.dest, comment)
+            ctx.changes["partner_id"] = partner.id
+            outcome = self._apply(session, ctx, spec.dest, comment, before={})
             session.commit()
             return outcome
         except BaseException:
             session.rollback()
             raise
 
-    def _apply(self, session, ctx: StepContext, dest: str, comment: str | None) -> Outcome:
+    def import_case(self, actor: Actor, columns: dict, state: str, source: str) -> Outcome:
+        """Store an imported case in `state` with a first history record saying who imported it from where."""
+        if actor.role != "admin":
+            raise NotAllowed("Only an admin may import cases.")
+        if state not in self.definition.states:
+            raise InvalidData({"state": f"'{state}' is not a state of the {self.definition.name} workflow"})
+        session = _begin_write(db.session)
+        try:
+            case = Case(state=state, version=0, history_seq=0, created_at=utcnow(), **columns)
+            session.add(case)
+            session.flush()
+            spec = TransitionSpec(trigger="import", label="Import", sources=None, dest=state, roles=frozenset({"admin"}),
+                                  form="", guards=(), effects=())
+            ctx = StepContext(self.definition, spec, case, actor, {"source": source}, utcnow().date(),
+                              changes=dict(columns))
+            outcome = self._write(session, ctx, state, f"Imported by {actor.name} from {source}", before={})
+            session.commit()
+            return outcome
+        except BaseException:
+            session.rollback()
+            raise
+
+    def _apply(self, session, ctx: StepContext, dest: str, comment: str | None, before: dict | None = None) -> Outcome:
         """Run guards and effects, then write the case, its history record, reviews and notifications."""
         # Guards judge the case as this step would leave it, so the step's data comes first.
         for spec in self.definition.forms[ctx.spec.form]:
@@ -145,8 +168,14 @@ class Workflow:
         _run_guards(ctx)
         for name in ctx.spec.effects:
             EFFECTS[name](ctx)
+        return self._write(session, ctx, dest, comment, before)
+
+    def _write(self, session, ctx: StepContext, dest: str, comment: str | None, before: dict | None) -> Outcome:
+        """Store the step: the case row under its version check, the history record, reviews, notifications."""
         case, at = ctx.case, utcnow()
-        changed = {c: [getattr(case, c), v] for c, v in ctx.changes.items() if getattr(case, c) != v}
+        # `before` is {} when the case is new: every field then counts as changed from nothing.
+        old = (lambda c: before.get(c)) if before is not None else (lambda c: getattr(case, c))
+        changed = {c: [old(c), v] for c, v in ctx.changes.items() if old(c) != v}
         data_json = canonical_json({"fields": ctx.data, "changes": changed})
         seq, from_state = case.history_seq + 1, case.state
         digest = record_hash(case_id=case.id, seq=seq, trigger=ctx.trigger, from_state=from_state, to_state=dest,
@@ -167,7 +196,7 @@ class Workflow:
         except IntegrityError:
             raise Conflict(f"{case.reference} moved on while you worked; nothing was changed.") from None
         _write_review(session, ctx, at)
-        _queue_notifications(session, ctx, seq, self.definition.transitions[ctx.trigger].label, dest, self.label(dest))
+        _queue_notifications(session, ctx, seq, ctx.spec.label, dest, self.label(dest))
         return Outcome(case.id, ctx.trigger, from_state, dest, seq, case.version + 1, digest)
 
 
