@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from caseflow.clock import frozen_at, today
+from caseflow.documents.minipdf import text_pdf
+from caseflow.documents.store import attach_document
 from caseflow.extensions import db
 from caseflow.models import Case, Organisation, User
 from caseflow.workflow import Actor, current_workflow
@@ -89,6 +91,11 @@ class CaseFactory:
         outcome = self.workflow.propose(self.actor(by), proposal(**overrides))
         return db.session.get(Case, outcome.case_id)
 
+    def attach_signed_agreement(self, case: Case, by: str = "officer"):
+        """Attach a small signed-agreement PDF, as the agree step requires when resources are transferred."""
+        content = text_pdf([f"Signed agreement for {case.title}", "Signed by both parties."])
+        return attach_document(case, "signed_agreement", "signed-agreement.pdf", content, self.users[by])
+
     def in_state(self, state: str, at: dt.datetime | None = None, **overrides) -> Case:
         """A case walked along the usual path until it reaches `state`."""
         if at is not None:
@@ -98,6 +105,8 @@ class CaseFactory:
         for reached, trigger, by, data in PATH:
             if case.state == state:
                 break
+            if trigger == "agree" and case.resources != "none":
+                self.attach_signed_agreement(case, by)
             self.workflow.fire(case.id, trigger, self.actor(by), data())
             case = db.session.get(Case, case.id)
         assert case.state == state

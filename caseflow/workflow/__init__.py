@@ -9,11 +9,11 @@ from caseflow.config import ConfigError
 from caseflow.workflow.actor import Actor
 from caseflow.workflow.definition import DefinitionError, load_definition
 from caseflow.workflow.effects import EFFECTS
-from caseflow.workflow.engine import Outcome, Workflow
+from caseflow.workflow.engine import ImportRow, Outcome, Workflow
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed, WorkflowError
 from caseflow.workflow.guards import GUARDS
 
-__all__ = ["Actor", "CaseNotFound", "Conflict", "GuardFailed", "InvalidData", "NotAllowed", "Outcome",
+__all__ = ["Actor", "CaseNotFound", "Conflict", "GuardFailed", "ImportRow", "InvalidData", "NotAllowed", "Outcome",
            "Workflow", "WorkflowError", "current_workflow", "init_app", "load_workflow"]
 
 _loaded: dict[tuple[str, float], Workflow] = {}

@@ -35,6 +35,15 @@ class Outcome:
     hash: str
 
 
+@dataclass(frozen=True)
+class ImportRow:
+    """One imported case: its columns, its state and, for a case under review, its open review's fields."""
+
+    columns: dict
+    state: str
+    review: dict | None = None
+
+
 class _Carrier:
     """A bare model for the shared machine: it carries a state in and the destination out."""
 
@@ -139,25 +148,44 @@ class Workflow:
 
     def import_case(self, actor: Actor, columns: dict, state: str, source: str) -> Outcome:
         """Store an imported case in `state` with a first history record saying who imported it from where."""
+        return self.import_cases(actor, [ImportRow(columns, state)], source)[0]
+
+    def import_cases(self, actor: Actor, rows, source: str, *, prepare=None, progress=None) -> list[Outcome]:
+        """Store many imported cases in ONE transaction: every one of them, or (on any error) none.
+
+        `prepare(session, rows) -> rows`, when given, runs first inside the transaction, under the
+        write lock: it may re-check the rows against the database and add rows they depend on
+        (partners); raising aborts the whole import.
+        """
         if actor.role != "admin":
             raise NotAllowed("Only an admin may import cases.")
-        if state not in self.definition.states:
-            raise InvalidData({"state": f"'{state}' is not a state of the {self.definition.name} workflow"})
         session = _begin_write(db.session)
         try:
-            case = Case(state=state, version=0, history_seq=0, created_at=utcnow(), **columns)
-            session.add(case)
-            session.flush()
-            spec = TransitionSpec(trigger="import", label="Import", sources=None, dest=state, roles=frozenset({"admin"}),
-                                  form="", guards=(), effects=())
-            ctx = StepContext(self.definition, spec, case, actor, {"source": source}, utcnow().date(),
-                              changes=dict(columns))
-            outcome = self._write(session, ctx, state, f"Imported by {actor.name} from {source}", before={})
+            if prepare is not None:
+                rows = prepare(session, rows)
+            outcomes = []
+            for row in rows:
+                outcomes.append(self._import_one(session, actor, row, source))
+                if progress:
+                    progress(1)
             session.commit()
-            return outcome
+            return outcomes
         except BaseException:
             session.rollback()
             raise
+
+    def _import_one(self, session, actor: Actor, row: "ImportRow", source: str) -> Outcome:
+        """Add one imported case and its 'import' history record to the open transaction."""
+        if row.state not in self.definition.states:
+            raise InvalidData({"state": f"'{row.state}' is not a state of the {self.definition.name} workflow"})
+        case = Case(state=row.state, version=0, history_seq=0, created_at=utcnow(), **row.columns)
+        session.add(case)
+        session.flush()
+        spec = TransitionSpec(trigger="import", label="Import", sources=None, dest=row.state,
+                              roles=frozenset({"admin"}), form="", guards=(), effects=())
+        ctx = StepContext(self.definition, spec, case, actor, {"source": source}, utcnow().date(),
+                          changes=dict(row.columns), review_open=row.review)
+        return self._write(session, ctx, row.state, f"Imported by {actor.name} from {source}", before={})
 
     def _apply(self, session, ctx: StepContext, dest: str, comment: str | None, before: dict | None = None) -> Outcome:
         """Run guards and effects, then write the case, its history record, reviews and notifications."""

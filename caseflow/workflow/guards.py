@@ -3,6 +3,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from caseflow.extensions import db
+from caseflow.models import DOCUMENT_KINDS, Document
 from caseflow.workflow.context import StepContext
 
 GUARDS = {}
@@ -81,6 +85,19 @@ def written_agreement_when_resources(ctx: StepContext):
     if missing:
         return f"A written agreement is required because {why}; give its " + " and ".join(missing) + "."
     return None
+
+
+@guard
+def signed_agreement_attached(ctx: StepContext):
+    if ctx.value("resources") in (None, "none"):
+        return None
+    # Read in the step's own transaction, so a document attached a moment ago counts.
+    attached = db.session.execute(select(Document.id).where(
+        Document.case_id == ctx.case.id, Document.kind == "signed_agreement").limit(1)).first()
+    if attached:
+        return None
+    return (f"Resources are transferred, so the signed agreement must be attached to the case first: "
+            f"upload a document of kind '{DOCUMENT_KINDS['signed_agreement']}' (para 51).")
 
 
 @guard

@@ -1,0 +1,127 @@
+"""Attach documents to cases: check them, store their bytes under a random name, record their digest."""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+from pathlib import Path, PurePath
+
+from flask import current_app
+from sqlalchemy import select
+
+from caseflow.clock import utcnow
+from caseflow.documents.sniff import ALLOWED, KIND_LABELS, sniff
+from caseflow.extensions import db
+from caseflow.models import DOCUMENT_KINDS, Case, Document, User
+
+# Who may attach documents: the people who work the case. Auditors and admins read only.
+UPLOAD_ROLES = ("officer", "reviewer")
+
+
+class DocumentRejected(ValueError):
+    """An upload that cannot be accepted; `field` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def may_upload(user) -> bool:
+    """Whether `user` may attach documents to cases."""
+    return bool(user and getattr(user, "is_authenticated", False) and user.role in UPLOAD_ROLES)
+
+
+def allowed_extensions() -> list[str]:
+    return sorted(ALLOWED)
+
+
+def max_upload_bytes() -> int:
+    return current_app.config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024
+
+
+def size_label(size: int) -> str:
+    """A size for people: 1.5 MB, 12 KB, 300 bytes."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    if size >= 1024:
+        return f"{size // 1024} KB"
+    return f"{size} bytes"
+
+
+def clean_filename(filename: str) -> str:
+    """The name shown and offered on download: no directories, no control characters, at most 255 characters."""
+    name = PurePath(str(filename or "").replace("\\", "/")).name
+    name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C").strip()
+    if len(name) > 255:
+        stem, ext = os.path.splitext(name)
+        name = stem[: 255 - len(ext)] + ext
+    return name
+
+
+def check_upload(kind: str, filename: str, content: bytes) -> tuple[str, str]:
+    """Return (clean filename, content type), or raise DocumentRejected saying what is wrong."""
+    if kind not in DOCUMENT_KINDS:
+        raise DocumentRejected("kind", "Choose what kind of document this is.")
+    name = clean_filename(filename)
+    if not name:
+        raise DocumentRejected("file", "Choose a file to upload.")
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in ALLOWED:
+        raise DocumentRejected("file", f"Files of type '{ext or name}' are not accepted; "
+                                       f"attach one of {', '.join(allowed_extensions())}.")
+    if not content:
+        raise DocumentRejected("file", "The file is empty.")
+    if len(content) > max_upload_bytes():
+        raise DocumentRejected("file", too_large_message())
+    content_type, expected = ALLOWED[ext]
+    found = sniff(content)
+    if found != expected:
+        what = KIND_LABELS[found] if found else "none of the accepted types"
+        raise DocumentRejected("file", f"'{name}' is named like {KIND_LABELS[expected]} but its content is {what}; "
+                                       "nothing was stored.")
+    return name, content_type
+
+
+def too_large_message() -> str:
+    return f"The file is larger than the upload limit of {size_label(max_upload_bytes())}; nothing was stored."
+
+
+def upload_folder() -> Path:
+    return Path(current_app.config["UPLOAD_FOLDER"])
+
+
+def path_of(document: Document) -> Path:
+    """Where a document's bytes are stored."""
+    return upload_folder() / document.stored_name
+
+
+def attach_document(case: Case, kind: str, filename: str, content: bytes, user: User) -> Document:
+    """Check and store a file, record it on `case` and commit; raise DocumentRejected when it is refused."""
+    if not may_upload(user):
+        raise PermissionError(f"A {user.role} may not attach documents.")
+    name, content_type = check_upload(kind, filename, content)
+    folder = upload_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_name = secrets.token_hex(20)
+    target = folder / stored_name
+    partial = folder / f".{stored_name}.part"
+    partial.write_bytes(content)
+    os.replace(partial, target)  # readers never see half a file
+    document = Document(case_id=case.id, kind=kind, filename=name, stored_name=stored_name, content_type=content_type,
+                        size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=user.id,
+                        uploaded_at=utcnow())
+    try:
+        db.session.add(document)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        target.unlink(missing_ok=True)
+        raise
+    return document
+
+
+def documents_of(case: Case) -> list[Document]:
+    """A case's documents, newest first."""
+    return list(db.session.scalars(
+        select(Document).where(Document.case_id == case.id).order_by(Document.uploaded_at.desc(), Document.id.desc())))
