@@ -1,11 +1,10 @@
-"""The upload form; what a file must be is checked by caseflow.documents.store."""
+"""The upload form; the kind and the file itself are checked by caseflow.documents.store."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField
-
-from caseflow.models import DOCUMENT_KINDS
+from wtforms import StringField
 
 
 class DocumentForm(FlaskForm):
-    kind = SelectField("Kind of document", choices=list(DOCUMENT_KINDS.items()))
+    # A plain field: the panel renders the kinds (DOCUMENT_KINDS) and store.check_upload refuses others.
+    kind = StringField("Kind of document")
     file = FileField("File", validators=[FileRequired("Choose a file to upload.")])
