@@ -13,6 +13,9 @@ STARTED_STATES = ("active", "under_review", "exiting")
 # (signed_agreement_attached needs a document: attach it on the case page after the import.)
 AGREE_GUARD_COLUMNS = {"written_agreement_when_resources": "agreement_reference", "small_scale_within_limit": "amount",
                        "exit_strategy_defined": "exit_conditions", "review_interval_set": "review_interval_months"}
+# The columns those guards read: when one of them is already wrong, the guards would only echo it.
+AGREE_GUARD_INPUTS = {"resources", "cooperation_form", "agreement_type", "agreement_reference", "agreement_signed_on",
+                      "amount", "currency", "proposed_start", "proposed_end", "exit_conditions", "review_interval_months"}
 REJECTED = {"failed_vetting": "Failed vetting"}
 
 
@@ -22,8 +25,11 @@ def closure_reasons(workflow) -> dict[str, str]:
     return {**(fields["reason"].choices or {}), **REJECTED}
 
 
-def state_facts(workflow, state: str, c: dict, today) -> list[tuple[str, str]]:
-    """The (column, message) pairs for facts `state` needs and row `c` lacks; fills derived columns in `c`."""
+def state_facts(workflow, state: str, c: dict, today, failed: set[str] = frozenset()) -> list[tuple[str, str]]:
+    """The (column, message) pairs for facts `state` needs and row `c` lacks; fills derived columns in `c`.
+
+    `failed` names the row's columns already found wrong.
+    """
     problems = []
     label = workflow.label(state)
     if state in AGREED_STATES:
@@ -31,7 +37,7 @@ def state_facts(workflow, state: str, c: dict, today) -> list[tuple[str, str]]:
             problems.append(("agreement_type", f"is required for a case that is {label}"))
         spec = workflow.definition.transitions["agree"]
         ctx = StepContext(workflow.definition, spec, SimpleNamespace(**c), None, {}, today)
-        for name in spec.guards:
+        for name in spec.guards if not failed & AGREE_GUARD_INPUTS else ():
             if name in AGREE_GUARD_COLUMNS and (why := GUARDS[name](ctx)):
                 problems.append((AGREE_GUARD_COLUMNS[name], why))
         c["exit_deadline"] = c.get("proposed_end")

@@ -38,9 +38,13 @@ class _Row:
 
     def __init__(self, table: Table, number: int, raw: dict, plan: Plan):
         self.table, self.number, self.raw, self.plan = table, number, raw, plan
+        self.failed: set[str] = set()
 
     def fail(self, column: str, message: str) -> None:
-        self.plan.problems.append(self.table.problem(self.number, column, message))
+        """Note a problem; only the first per column, so a bad value is not also reported as missing."""
+        if column not in self.failed:
+            self.failed.add(column)
+            self.plan.problems.append(self.table.problem(self.number, column, message))
 
     def get(self, column: str, convert=None, required: bool = False):
         value = self.raw.get(column)
@@ -146,7 +150,7 @@ class Validator:
                     row.fail("title", f"'{partner}' already has a partnership titled '{c['title']}'")
                 taken.add(pair)
         if state:
-            for column, message in state_facts(self.workflow, state, c, self.today):
+            for column, message in state_facts(self.workflow, state, c, self.today, row.failed):
                 row.fail(column, message)
         self.plan.cases.append(PlannedCase(row.number, partner, state, c))
 
