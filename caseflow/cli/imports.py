@@ -29,7 +29,7 @@ def import_command(file, dry_run, email):
         loaded = load_file(file)
     except UnreadableFile as exc:
         raise click.ClickException(f"{file.name}: {exc}") from None
-    steps = loaded.rows if dry_run else loaded.rows * 2  # checking every row, then writing every case
+    steps = loaded.rows + (0 if dry_run else loaded.case_rows)  # checking every row, then writing every case
     with progress(steps, "Checking" if dry_run else "Importing") as bar:
         report = check_only(loaded, bar.update) if dry_run else import_file(loaded, user, bar.update)
     for problem in report.problems:

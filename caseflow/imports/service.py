@@ -40,6 +40,10 @@ class LoadedFile:
     def rows(self) -> int:
         return sum(len(t.rows) for t in self.tables)
 
+    @property
+    def case_rows(self) -> int:
+        return sum(len(t.rows) for t in self.tables if t.name == "partnerships")
+
 
 @dataclass
 class ImportReport:

@@ -64,3 +64,19 @@ def test_a_file_that_is_no_spreadsheet_is_refused_in_one_line(app, users, runner
         result = runner.invoke(args=["import", str(path), "--as", "admin@example.org"])
         assert result.exit_code == 1 and message in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_shipped_examples_import_into_the_demo_data(app, runner):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "docs" / "examples"
+    assert runner.invoke(args=["demo", "--quiet"]).exit_code == 0
+    workbook = runner.invoke(args=["import", str(examples / "partners-and-partnerships.xlsx"), "--dry-run",
+                                   "--as", "admin@caseflow.test"])
+    assert workbook.exit_code == 0, workbook.output
+    assert "3 partnerships ready to import" in workbook.stdout and "3 new partners, 0 matched" in workbook.stdout
+    for name in ("partners.csv", "partnerships.csv"):
+        result = runner.invoke(args=["import", str(examples / name), "--as", "admin@caseflow.test"])
+        assert result.exit_code == 0, result.output
+    assert "3 partnerships imported (1 Active, 1 Proposed, 1 Under review)" in result.stdout
+    assert runner.invoke(args=["verify"]).exit_code == 0
