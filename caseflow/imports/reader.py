@@ -116,8 +116,8 @@ def read_tables(path: str | Path, filename: str | None = None) -> tuple[list[Tab
         tables = _xlsx_tables(path, problems)
     else:
         raise UnreadableFile(f"cannot import '{ext or path.name}' files: give a .csv or .xlsx file")
-    if not tables and not problems:
-        raise UnreadableFile("the file holds no table")
+    if not problems and not any(t.rows for t in tables):
+        raise UnreadableFile("the file holds no rows to import" if tables else "the file holds no table")
     names = [t.name for t in tables]
     for name in set(names):
         if names.count(name) > 1:

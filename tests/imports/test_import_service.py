@@ -181,3 +181,26 @@ def test_the_file_is_checked_again_inside_the_writing_transaction(app, users, ca
 def test_only_an_admin_imports(app, users):
     with pytest.raises(NotAllowed):
         current_workflow().import_cases(Actor.of(users["officer"]), [], "nothing.csv")
+
+
+def test_headers_and_values_may_be_written_as_people_label_them(app, users, radio, files):
+    labels = {"partner": "Partner", "results_for_children": "Results for children", "cooperation_form": "Form of cooperation",
+              "resources": "Resources transferred", "owner": "Owner (e-mail)", "review_interval_months": "Review interval (months)",
+              "agreement_signed_on": "Signing date", "proposed_end": "Intended end date"}
+    header = [labels.get(column, column.replace("_", " ").capitalize()) for column in CASE_HEADER]
+    row = case_row(state="under review", resources="In-kind", cooperation_form="FORMAL PARTNERSHIP", agreement_type="pca",
+                   owner="Officer@Example.org", amount="12,500.50")
+    path = files.csv("legacy.csv", header, [dict(zip(header, (row[c] for c in CASE_HEADER)))])
+    report = import_file(load_file(path), users["admin"])
+    assert report.problems == [] and report.by_state == {"Under review": 1}
+    case = db.session.scalar(select(Case))
+    assert (case.state, case.resources, case.cooperation_form, case.agreement_type) == (
+        "under_review", "in_kind", "formal_partnership", "pca")
+    assert str(case.amount) == "12500.50" and case.owner_id == users["officer"].id
+
+
+def test_a_file_with_a_header_and_no_rows_is_refused(app, files):
+    from caseflow.imports.reader import UnreadableFile
+
+    with pytest.raises(UnreadableFile, match="no rows to import"):
+        load_file(files.csv("empty.csv", CASE_HEADER, []))
