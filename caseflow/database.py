@@ -32,10 +32,8 @@ def _sqlite_on_begin(conn):
         return
     # A write transaction that starts deferred can fail with SQLITE_BUSY when it upgrades
     # from reading to writing; the engine asks for the write lock up front instead.
-    if conn.get_execution_options().get(IMMEDIATE):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    # Straight to the driver: this runs once per transaction, on the engine's hot path.
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
 
 
 def check_reachable(engine: Engine) -> None:
