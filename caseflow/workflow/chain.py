@@ -13,7 +13,7 @@ from caseflow.workflow.steps import canonical_json
 
 def format_at(at: dt.datetime) -> str:
     """The timestamp as hashed: UTC with microseconds."""
-    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def record_hash(*, case_id: int, seq: int, trigger: str, from_state: str | None, to_state: str, actor: str,
