@@ -44,3 +44,6 @@ def check_reachable(engine: Engine) -> None:
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise ConfigError(f"cannot reach the database at {engine.url.render_as_string()}: {reason}") from None
+    finally:
+        # gunicorn preloads the app and forks: no pooled connection may be inherited by the workers.
+        engine.dispose()
