@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from caseflow.clock import today
+from caseflow.clock import today, utcnow
 from caseflow.extensions import db
 from caseflow.imports.facts import open_review
 from caseflow.imports.reader import Problem, Table, read_tables
@@ -78,9 +78,9 @@ def load_file(path: str | Path, filename: str | None = None) -> LoadedFile:
     return LoadedFile(name, f"{name} (sha256 {digest[:12]})", tables, problems)
 
 
-def check(loaded: LoadedFile, progress=None) -> Plan:
-    """Validate every row against the database as it is now."""
-    plan = Validator(db.session, current_workflow(), today()).run(loaded.tables, progress)
+def check(loaded: LoadedFile, progress=None, reader=None) -> Plan:
+    """Validate every row against the database as it is now (through `reader`, by default the session)."""
+    plan = Validator(reader if reader is not None else db.session, current_workflow(), today()).run(loaded.tables, progress)
     sheets = [t.sheet for t in loaded.tables]
     plan.problems = loaded.header_problems + sorted(
         plan.problems, key=lambda p: (sheets.index(p.sheet) if p.sheet in sheets else 0, p.row))
@@ -110,7 +110,7 @@ def import_file(loaded: LoadedFile, user, progress=None) -> ImportReport:
     actor = Actor.of(user)
     try:
         outcomes = current_workflow().import_cases(actor, plan.cases, loaded.source, progress=progress,
-                                                   prepare=lambda session, _: _prepare(session, loaded, actor))
+                                                   prepare=lambda conn, _: _prepare(conn, loaded, actor))
     except ImportRefused as exc:
         report.problems = exc.problems
         return report
@@ -118,18 +118,20 @@ def import_file(loaded: LoadedFile, user, progress=None) -> ImportReport:
     return report
 
 
-def _prepare(session, loaded: LoadedFile, actor: Actor) -> list[ImportRow]:
+def _prepare(conn, loaded: LoadedFile, actor: Actor) -> list[ImportRow]:
     """Inside the write transaction: check again, add the new partners, and return the cases to write."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
-    plan = check(loaded)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _IMPORT_LOCK})
+    plan = check(loaded, reader=conn)
     if plan.problems:
         raise ImportRefused(plan.problems)
-    session.add_all(Organisation(**p) for p in plan.new_partners)
-    session.flush()
-    names = {c.partner.lower() for c in plan.cases}
-    ids = {name.lower(): pid for pid, name in session.execute(
-        select(Organisation.id, Organisation.name).where(func.lower(Organisation.name).in_(sorted(names))))}
+    if plan.new_partners:
+        conn.execute(Organisation.__table__.insert(), [{**p, "created_at": utcnow()} for p in plan.new_partners])
+    names = sorted({c.partner.lower() for c in plan.cases})
+    ids = {}
+    for start in range(0, len(names), 500):
+        query = select(Organisation.id, Organisation.name).where(func.lower(Organisation.name).in_(names[start:start + 500]))
+        ids.update((name.lower(), pid) for pid, name in conn.execute(query))
     note = f"Under review when imported by {actor.name} from {loaded.source}."
     return [ImportRow({**c.columns, "partner_id": ids[c.partner.lower()]}, c.state,
                       open_review(c.state, c.columns, today(), note)) for c in plan.cases]

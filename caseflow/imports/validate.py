@@ -62,8 +62,9 @@ class _Row:
 class Validator:
     """Checks an import's tables with one query per kind of lookup, not one per row."""
 
-    def __init__(self, session, workflow, today):
-        self.session, self.workflow, self.today = session, workflow, today
+    def __init__(self, reader, workflow, today):
+        # `reader` is the session (a dry run) or the engine's connection (inside the import's transaction).
+        self.reader, self.workflow, self.today = reader, workflow, today
         self.plan = Plan()
         self.partner_names: dict[str, str] = {}  # lower-cased name -> name as written, from the file
         self.closure_reasons = closure_reasons(workflow)
@@ -155,6 +156,7 @@ class Validator:
         self.plan.cases.append(PlannedCase(row.number, partner, state, c))
 
     def _user(self, row: _Row, column: str, users: dict, role: str, required: bool = False) -> int | None:
+        """The id of the active user of `role` the column names, or None after noting the problem."""
         email = row.get(column, v.login, required=required)
         if email is None:
             return None
@@ -172,7 +174,7 @@ class Validator:
         found = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            for name in self.session.scalars(select(Organisation.name).where(func.lower(Organisation.name).in_(chunk))):
+            for name in self.reader.scalars(select(Organisation.name).where(func.lower(Organisation.name).in_(chunk))):
                 found[name.lower()] = name
         return found
 
@@ -181,13 +183,14 @@ class Validator:
         for start in range(0, len(partner_names), 500):
             chunk = partner_names[start:start + 500]
             query = select(Organisation.name, Case.title).join(Case.partner).where(Organisation.name.in_(chunk))
-            taken.update((name.lower(), title.lower()) for name, title in self.session.execute(query))
+            taken.update((name.lower(), title.lower()) for name, title in self.reader.execute(query))
         return taken
 
-    def _users(self, raw_emails: list) -> dict[str, User]:
+    def _users(self, raw_emails: list) -> dict:
         emails = sorted({v.text(e).lower() for e in raw_emails})
         users = {}
+        columns = select(User.id, User.email, User.role, User.is_active_user)
         for start in range(0, len(emails), 500):
-            for user in self.session.scalars(select(User).where(func.lower(User.email).in_(emails[start:start + 500]))):
+            for user in self.reader.execute(columns.where(func.lower(User.email).in_(emails[start:start + 500]))):
                 users[user.email.lower()] = user
         return users

@@ -20,6 +20,7 @@ class StepContext:
     changes: dict = field(default_factory=dict)  # column -> new value
     review_update: dict | None = None  # fields for the open review row, when one closes
     review_open: dict | None = None  # fields for a new review row
+    conn: object | None = None  # the engine's connection, for guards that read rows beside the case
 
     def value(self, column: str):
         """The column's value as it will be after this step: changed, else stored."""

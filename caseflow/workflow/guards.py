@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from caseflow.extensions import db
 from caseflow.models import DOCUMENT_KINDS, Document
 from caseflow.workflow.context import StepContext
 
@@ -91,8 +90,8 @@ def written_agreement_when_resources(ctx: StepContext):
 def signed_agreement_attached(ctx: StepContext):
     if ctx.value("resources") in (None, "none"):
         return None
-    # Read in the step's own transaction, so a document attached a moment ago counts.
-    attached = db.session.execute(select(Document.id).where(
+    # Read on the engine's connection, inside the step's own transaction.
+    attached = ctx.conn.execute(select(Document.id).where(
         Document.case_id == ctx.case.id, Document.kind == "signed_agreement").limit(1)).first()
     if attached:
         return None

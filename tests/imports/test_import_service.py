@@ -113,7 +113,7 @@ def test_a_valid_csv_imports_every_case_with_a_history_record_saying_who_importe
     assert (active.state, active.partner_id, active.owner_id, active.resources) == ("active", radio.id, users["officer"].id, "cash")
     assert active.next_review_due.isoformat() == "2025-08-01" and active.exit_deadline.isoformat() == "2027-01-14"
     record = db.session.scalar(select(HistoryRecord).where(HistoryRecord.case_id == active.id))
-    assert (record.seq, record.trigger, record.to_state) == (1, "import", "active")
+    assert (record.seq, record.trigger, record.from_state, record.to_state) == (1, "import", None, "active")
     assert (record.actor, record.actor_user_id) == ("admin@example.org", users["admin"].id)
     assert record.comment == f"Imported by admin@example.org from {loaded.source}"
     data = json.loads(record.data)
@@ -164,8 +164,8 @@ def test_the_file_is_checked_again_inside_the_writing_transaction(app, users, ca
     path = files.csv("partnerships.csv", CASE_HEADER, [case_row(), case_row("Call-in show")])
     original, raced = service.check, []
 
-    def check_then_someone_else_proposes(loaded, progress=None):
-        plan = original(loaded, progress)
+    def check_then_someone_else_proposes(loaded, progress=None, reader=None):
+        plan = original(loaded, progress, reader)
         if not raced:  # between the first check and the write, an officer proposes the same partnership
             raced.append(cases.propose(partner=radio, title="Call-in show"))
         return plan
