@@ -4,4 +4,6 @@ from wtforms import TextAreaField
 
 
 class CommentForm(FlaskForm):
+    """Add one plain-text comment to a case."""
+
     body = TextAreaField("Comment")

@@ -33,10 +33,12 @@ def may_upload(user) -> bool:
 
 
 def allowed_extensions() -> list[str]:
+    """The accepted file extensions, sorted."""
     return sorted(ALLOWED)
 
 
 def max_upload_bytes() -> int:
+    """The largest upload the app accepts (MAX_CONTENT_LENGTH)."""
     return current_app.config.get("MAX_CONTENT_LENGTH") or 10 * 1024 * 1024
 
 
@@ -84,10 +86,12 @@ def check_upload(kind: str, filename: str, content: bytes) -> tuple[str, str]:
 
 
 def too_large_message() -> str:
+    """What a person is told when a file is over the upload limit."""
     return f"The file is larger than the upload limit of {size_label(max_upload_bytes())}; nothing was stored."
 
 
 def upload_folder() -> Path:
+    """Where documents are stored (UPLOAD_FOLDER)."""
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 

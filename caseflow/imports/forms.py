@@ -6,8 +6,12 @@ from wtforms.validators import DataRequired
 
 
 class UploadForm(FlaskForm):
+    """Upload a spreadsheet for its dry run."""
+
     file = FileField("Spreadsheet (.csv or .xlsx)", validators=[FileRequired("Choose a file to check.")])
 
 
 class ConfirmForm(FlaskForm):
+    """Confirm the import of the file just checked, named by its pending token."""
+
     token = HiddenField(validators=[DataRequired()])

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Column:
+    """A column of an import table: its name, whether it is required, other spellings, a note."""
+
     name: str
     required: bool = False
     aliases: tuple[str, ...] = ()

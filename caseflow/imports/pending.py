@@ -33,6 +33,7 @@ def keep(filename: str, content: bytes) -> Path:
 
 
 def token() -> str | None:
+    """The token of this session's pending import, if any."""
     return (session.get(SESSION_KEY) or {}).get("token")
 
 

@@ -28,11 +28,14 @@ class Problem:
 
 @dataclass
 class Table:
+    """One table of the file: partners or partnerships, with its rows of raw values."""
+
     name: str  # partners | partnerships
     sheet: str | None
     rows: list[tuple[int, dict]] = field(default_factory=list)  # (row number as the spreadsheet shows it, values)
 
     def problem(self, row: int, column: str, message: str) -> Problem:
+        """A problem located in this table."""
         return Problem(row, column, message, self.sheet)
 
 

@@ -38,15 +38,19 @@ class LoadedFile:
 
     @property
     def rows(self) -> int:
+        """Data rows in every table."""
         return sum(len(t.rows) for t in self.tables)
 
     @property
     def case_rows(self) -> int:
+        """Data rows in the partnerships tables."""
         return sum(len(t.rows) for t in self.tables if t.name == "partnerships")
 
 
 @dataclass
 class ImportReport:
+    """What an import did or would do, and the problems that stopped it."""
+
     source: str
     problems: list[Problem]
     new_partners: list[str] = field(default_factory=list)
@@ -57,6 +61,7 @@ class ImportReport:
 
     @property
     def cases(self) -> int:
+        """Partnerships imported, or to be imported."""
         return sum(self.by_state.values())
 
     def summary(self) -> str:

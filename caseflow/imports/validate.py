@@ -13,6 +13,8 @@ from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, Case, Organisation, U
 
 @dataclass
 class PlannedCase:
+    """A partnership row that passed its checks, with its partner still named."""
+
     row: int
     partner: str
     state: str
@@ -47,6 +49,7 @@ class _Row:
             self.plan.problems.append(self.table.problem(self.number, column, message))
 
     def get(self, column: str, convert=None, required: bool = False):
+        """The column's typed value, or None (noting the problem when it is bad or missing)."""
         value = self.raw.get(column)
         if v.blank(value):
             if required:
@@ -77,6 +80,7 @@ class Validator:
         return self.plan
 
     def check_partners(self, table: Table, progress=None) -> None:
+        """Check each partner row; plan new partners and note those matched by name."""
         names = [v.text(raw.get("name")) for _, raw in table.rows if not v.blank(raw.get("name"))]
         existing = self._existing_partners(names)
         for number, raw in table.rows:
@@ -105,6 +109,7 @@ class Validator:
                 progress(1)
 
     def check_partnerships(self, table: Table, progress=None) -> None:
+        """Check each partnership row, looking partners, users and titles up once for the whole table."""
         rows = [(n, raw) for n, raw in table.rows]
         partners = self._existing_partners([v.text(r.get("partner")) for _, r in rows if not v.blank(r.get("partner"))])
         users = self._users([r.get(c) for _, r in rows for c in ("owner", "reviewer") if not v.blank(r.get(c))])

@@ -15,6 +15,7 @@ _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def blank(value) -> bool:
+    """Tell whether a cell is empty."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -31,6 +32,7 @@ def text(value, max_length: int | None = None) -> str:
 
 
 def date(value) -> dt.date:
+    """A date cell, or text written YYYY-MM-DD."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -47,6 +49,7 @@ def date(value) -> dt.date:
 
 
 def decimal(value) -> Decimal:
+    """An amount of zero or more, to the cent; 12,500.50 is read as 12500.50."""
     raw = str(value).strip()
     if _THOUSANDS.match(raw):
         raw = raw.replace(",", "")
@@ -60,6 +63,7 @@ def decimal(value) -> Decimal:
 
 
 def integer(value, low: int | None = None, high: int | None = None) -> int:
+    """A whole number between `low` and `high`; 6.0 from a spreadsheet counts."""
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation:
@@ -73,6 +77,7 @@ def integer(value, low: int | None = None, high: int | None = None) -> int:
 
 
 def flag(value) -> bool:
+    """yes/no, true/false, 1/0 or x; empty is no."""
     if isinstance(value, bool):
         return value
     word = text(value).lower()
@@ -84,6 +89,7 @@ def flag(value) -> bool:
 
 
 def choice(value, choices: dict[str, str], what: str) -> str:
+    """The code of a choice written as its code or its label."""
     code = match_choice(value, choices)
     if code is None:
         raise ValueError(f"unknown {what} '{text(value)}': use one of " + ", ".join(choices.values()))
@@ -91,6 +97,7 @@ def choice(value, choices: dict[str, str], what: str) -> str:
 
 
 def email(value) -> str:
+    """A well-formed e-mail address, lower-cased."""
     try:
         # Reserved names such as example.org or .test are fine here: the address is stored, not mailed now.
         return validate_email(text(value), check_deliverability=False, globally_deliverable=False).normalized.lower()
@@ -107,6 +114,7 @@ def login(value) -> str:
 
 
 def currency(value) -> str:
+    """A three-letter currency code, upper-cased."""
     code = text(value).upper()
     if len(code) != 3 or not code.isalpha():
         raise ValueError(f"'{value}' is not a three-letter currency code such as USD")
