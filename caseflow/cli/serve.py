@@ -6,6 +6,7 @@ import sys
 
 import click
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 
 @click.command("serve")
@@ -21,7 +22,8 @@ def serve_command(host, port, no_scheduler):
     if not no_scheduler:
         scheduler = subprocess.Popen([sys.executable, "-m", "caseflow.cli", "scheduler"])
     try:
-        current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+        # Flask ignores app.run() inside its own CLI, so serve with werkzeug directly.
+        run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
     finally:
         if scheduler is not None:
             scheduler.terminate()
