@@ -73,8 +73,16 @@ def _chunks(items, size=_ROWS_PER_CHUNK):
 
 def stream_case(session, case: Case, fmt: str):
     """Yield a case's history export; the last line carries the chain's final hash."""
+    result = case_records(session, case)
+    try:
+        yield from _case_body(session, case, fmt, result)
+    finally:  # also when the client goes away mid-stream: release the cursor now
+        result.close()
+
+
+def _case_body(session, case: Case, fmt: str, result):
     tally = _Tally()
-    records = (tally.add(r) for r in case_records(session, case))
+    records = (tally.add(r) for r in result)
     final = lambda: {"case_id": case.id, "seq": tally.last.seq if tally.last else 0,  # noqa: E731
                      "hash": tally.last.hash if tally.last else None}
     if fmt == "csv":
@@ -101,8 +109,16 @@ def case_heads(session, case_ids: set[int], chunk: int = 500):
 
 def stream_log(session, flt: LogFilter, fmt: str):
     """Yield the filtered log, oldest first, then every included case's head hash and a digest line."""
+    result = export_rows(session, flt)
+    try:
+        yield from _log_body(session, flt, fmt, result)
+    finally:
+        result.close()
+
+
+def _log_body(session, flt: LogFilter, fmt: str, result):
     tally = _Tally()
-    records = (tally.add(r) for r in export_rows(session, flt))
+    records = (tally.add(r) for r in result)
     if fmt == "csv":
         yield _csv_lines([COLUMNS])
         for chunk in _chunks(records):

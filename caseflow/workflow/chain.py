@@ -74,7 +74,16 @@ def verify_chains(session, case_id: int | None = None, on_case=None, batch: int 
         cases_q = cases_q.where(Case.id == case_id)
         records_q = records_q.where(HistoryRecord.case_id == case_id)
     cases = session.execute(cases_q.execution_options(yield_per=batch))
-    records = iter(session.execute(records_q.execution_options(yield_per=batch)))
+    stored = session.execute(records_q.execution_options(yield_per=batch))
+    try:
+        return _walk(cases, iter(stored), on_case)
+    finally:
+        # A broken chain stops the walk early: close the (server-side, on PostgreSQL) cursors now.
+        cases.close()
+        stored.close()
+
+
+def _walk(cases, records, on_case) -> VerifyResult:
     pending = next(records, None)
     n_cases = n_records = 0
     final = None
