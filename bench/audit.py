@@ -115,6 +115,9 @@ def main(argv: list[str]) -> None:
     runs = 15
     app = _app()
     with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()  # a database built by an older revision gets the newer indexes
         from caseflow.audit.queries import Cursor
         from caseflow.extensions import db
         from caseflow.models import User
@@ -132,6 +135,7 @@ def main(argv: list[str]) -> None:
                                                  "&date_from=2022-01-01&date_to=2023-06-30",
             "deep page (keyset, ~900,000 rows in)": f"/audit?after={deep}",
             "filtered: to state + dates": "/audit?to_state=exiting&date_from=2021-03-01&date_to=2021-03-31",
+            "filtered: system:* (every job)": "/audit?actor=system:*",
             "filtered: one partner": "/audit?partner_id=17",
             "filtered: one case": "/audit?case_id=CF-054321",
         }

@@ -25,7 +25,7 @@ class LogFilterForm(Form):
 
     date_from = DateField("From", validators=[Optional()], description="First day, UTC.")
     date_to = DateField("To", validators=[Optional()], description="Last day, UTC (included).")
-    actor = StringField("Actor", description="A user's e-mail, or system:<job> for the scheduler.")
+    actor = StringField("Actor", description="A user's e-mail, system:<job> for one of the scheduler's jobs, system:* for all of them.")
     trigger = SelectField("Step", validators=[Optional()])
     from_state = SelectField("From state", validators=[Optional()])
     to_state = SelectField("To state", validators=[Optional()])
