@@ -146,3 +146,11 @@ def test_a_missing_case_is_not_found(app, users, sign_in):
     client = sign_in("auditor")
     for page in ("/audit/cases/999", "/audit/cases/999/as-of", "/audit/cases/999/export"):
         assert client.get(page).status_code == 404
+
+
+def test_with_csrf_on_the_get_filters_work_and_nothing_can_be_posted(app, demo, sign_in):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = sign_in("auditor")
+    assert client.get("/audit?trigger=vet").status_code == 200  # a GET form changes nothing: no token needed
+    refused = client.post("/audit", data={"trigger": "vet"})
+    assert refused.status_code in (400, 405)  # no token, and no write route here anyway
