@@ -88,12 +88,14 @@ def case_entries(session, definition, case_id: int) -> list[Entry]:
                               .order_by(HistoryRecord.seq)).all()
     parsed = [json.loads(r.data) for r in records]
     labels = Labels(definition, session)
-    labels.load_names([p.get("changes") or {} for p in parsed])
+    # A step's partner field names the same organisation a partner_id change does.
+    labels.load_names([{**(p.get("changes") or {}), "partner_id": [None, (p.get("fields") or {}).get("partner_id")]}
+                       for p in parsed])
     entries = []
     for record, data in zip(records, parsed):
         specs = labels.field_specs(record.trigger)
         fields = [Item(name, specs[name].label if name in specs else name.replace("_", " ").capitalize(),
-                       _field_value(specs.get(name), value))
+                       labels.value("partner_id", value) if name == "partner_id" else _field_value(specs.get(name), value))
                   for name, value in (data.get("fields") or {}).items() if value not in (None, "")]
         changes = [Item(column, labels.column(column), labels.value(column, after), labels.value(column, before))
                    for column, (before, after) in (data.get("changes") or {}).items()]

@@ -65,10 +65,19 @@ def stats():
     """Days spent in each state and whether reviews were completed on time, per office and partner type."""
     workflow = current_workflow()
     grace = workflow.definition.timers.get("review_grace_days", 0)
-    tables = {dim: {"times": time_in_states(db.session, dim), "reviews": review_timeliness(db.session, dim, grace)}
-              for dim in DIMENSIONS}
-    return render_template("audit/stats.html", tables=tables, workflow=workflow, grace=grace,
+    tables = {dim: {"times": _by_key(time_in_states(db.session, dim)),
+                    "reviews": review_timeliness(db.session, dim, grace)} for dim in DIMENSIONS}
+    states = [s for s in workflow.definition.states if s not in workflow.definition.terminal]
+    return render_template("audit/stats.html", tables=tables, workflow=workflow, grace=grace, states=states,
                            partner_types=PARTNER_TYPES)
+
+
+def _by_key(times) -> dict:
+    """{office or partner type: {state: StateTime}}, for a table with a column per state."""
+    table = {}
+    for t in times:
+        table.setdefault(t.key, {})[t.state] = t
+    return table
 
 
 @bp.get("/verify")
