@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy import select
 
-from caseflow.audit.queries import LogFilter, export_rows
+from caseflow.audit.queries import EXPORT_COLUMNS, LogFilter, export_rows
 from caseflow.clock import utcnow
 from caseflow.models import Case, HistoryRecord
 from caseflow.workflow.chain import format_at
@@ -28,8 +28,8 @@ def record_dict(r) -> dict:
 
 def case_records(session, case: Case, batch: int = 2000):
     """The case's records up to the head read with the case row, in chain order."""
-    return session.scalars(select(HistoryRecord).where(HistoryRecord.case_id == case.id,
-                                                      HistoryRecord.seq <= case.history_seq)
+    return session.execute(select(*EXPORT_COLUMNS).where(HistoryRecord.case_id == case.id,
+                                                         HistoryRecord.seq <= case.history_seq)
                            .order_by(HistoryRecord.seq).execution_options(yield_per=batch))
 
 

@@ -118,10 +118,14 @@ def log_page(session, flt: LogFilter, per_page: int = 50, after: Cursor | None =
                 Cursor.of(rows[-1]) if rows and more_older else None)
 
 
+EXPORT_COLUMNS = (H.id, H.case_id, H.seq, H.trigger, H.from_state, H.to_state, H.actor, H.at, H.data, H.comment,
+                  H.prev_hash, H.hash)
+
+
 def export_rows(session, flt: LogFilter, batch: int = 2000):
     """Every record the filter selects, oldest first, streamed in batches."""
-    query = flt.where(select(H)).order_by(H.at, H.id).execution_options(yield_per=batch)
-    return session.scalars(query)
+    query = flt.where(select(*EXPORT_COLUMNS)).order_by(H.at, H.id).execution_options(yield_per=batch)
+    return session.execute(query)  # plain rows, not ORM objects: several times faster to stream
 
 
 _DISTINCT_ACTORS = text("""
