@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "caseflow.documents",
     "caseflow.comments",
     "caseflow.imports",
+    "caseflow.audit",
 )
 
 

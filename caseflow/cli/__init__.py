@@ -4,8 +4,14 @@ from __future__ import annotations
 import click
 from flask.cli import FlaskGroup
 
-COMMAND_MODULES = ("caseflow.cli.users", "caseflow.cli.workflow", "caseflow.cli.demo", "caseflow.cli.serve",
-                   "caseflow.cli.imports")
+COMMAND_MODULES = (
+    "caseflow.cli.users",
+    "caseflow.cli.workflow",
+    "caseflow.cli.demo",
+    "caseflow.cli.serve",
+    "caseflow.cli.imports",
+    "caseflow.cli.audit",
+)
 
 
 def register(app) -> None:

@@ -19,6 +19,8 @@ class HistoryRecord(db.Model):
         Index("ix_history_records_at", "at"),
         Index("ix_history_records_actor_at", "actor", "at"),
         Index("ix_history_records_trigger_at", "trigger", "at"),
+        Index("ix_history_records_to_state_at", "to_state", "at"),  # the audit log's state filters
+        Index("ix_history_records_from_state_at", "from_state", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
