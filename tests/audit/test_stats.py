@@ -8,6 +8,7 @@ import pytest
 from caseflow.audit.stats import review_timeliness, time_in_states
 from caseflow.clock import frozen_at, set_clock
 from caseflow.extensions import db
+from caseflow.models import Case
 from tests.factories import REVIEW, VETTING, agreement, proposal
 
 GRACE = 14
@@ -24,6 +25,8 @@ def history(app, cases):
 
     def step(day, case_id, trigger, who, data):
         with frozen_at(_on(day)):
+            if trigger == "agree":  # funded: the signed agreement must be attached first
+                cases.attach_signed_agreement(db.session.get(Case, case_id), by=who)
             return wf.fire(case_id, trigger, cases.actor(who), data)
 
     with frozen_at(_on("2026-01-01")):

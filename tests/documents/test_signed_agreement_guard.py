@@ -70,5 +70,6 @@ def test_every_demo_case_that_transfers_resources_and_got_past_vetting_has_its_s
         agree_at = db.session.scalar(select(HistoryRecord.at).where(HistoryRecord.case_id == case.id,
                                                                     HistoryRecord.trigger == "agree"))
         assert document.kind == "signed_agreement" and document.filename.endswith("-signed.pdf")
-        assert document.uploaded_at < agree_at and (agree_at - document.uploaded_at).total_seconds() == 3600
+        # An hour before the agreement; closer when the demo had to pull today's steps before loading began.
+        assert 0 < (agree_at - document.uploaded_at).total_seconds() <= 3600
         assert document.uploaded_by_id == case.owner_id
