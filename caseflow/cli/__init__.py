@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 from flask.cli import FlaskGroup
 
-COMMAND_MODULES = ("caseflow.cli.users", "caseflow.cli.workflow", "caseflow.cli.demo", "caseflow.cli.serve")
+COMMAND_MODULES = ("caseflow.cli.users", "caseflow.cli.workflow", "caseflow.cli.demo", "caseflow.cli.serve",
+                   "caseflow.cli.scheduler")
 
 
 def register(app) -> None:
