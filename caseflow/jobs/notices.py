@@ -44,11 +44,12 @@ def reviews_overdue(as_of: dt.datetime) -> SweepResult:
 
 
 def exit_notice(as_of: dt.datetime) -> SweepResult:
-    """Tell the officer of each active case, once, that its end date is within the notice period."""
+    """Tell the officer of each running case, once, that its end date is within the notice period."""
     result, notice = SweepResult("exit_notice"), _timer("exit_notice_days", 90)
     today = as_of.date()
     query = (select(Case.id, Case.owner_id, Case.title, Case.exit_deadline)
-             .where(Case.state == "active", Case.exit_deadline > today,
+             # A case under review is still running: its officer needs the notice all the same.
+             .where(Case.state.in_(("active", "under_review")), Case.exit_deadline > today,
                     Case.exit_deadline <= today + dt.timedelta(days=notice),
                     not_yet_sent("exit_notice", Case.id, Case.exit_deadline, Case.owner_id)))
     people = Recipients()

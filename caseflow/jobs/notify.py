@@ -34,7 +34,9 @@ def notify(session, kind: str, case_id: int, due_on: dt.date, user_ids, message:
     if not rows:
         return 0
     insert = _INSERTS[session.get_bind().dialect.name]
-    return session.execute(insert(_TABLE).values(rows).on_conflict_do_nothing(index_elements=["dedup_key"])).rowcount
+    # RETURNING counts the rows really inserted (rowcount is not reliable for this statement on every driver).
+    statement = insert(_TABLE).values(rows).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(_TABLE.c.id)
+    return len(session.execute(statement).all())
 
 
 class Recipients:

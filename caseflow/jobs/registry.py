@@ -7,10 +7,11 @@ import os
 import socket
 from collections.abc import Callable
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from caseflow.clock import utcnow
 from caseflow.extensions import db
+from caseflow.jobs.batches import write_transaction
 from caseflow.jobs.firing import activation, exit_deadline, reviews_due
 from caseflow.jobs.mail import deliver_mail
 from caseflow.jobs.notices import exit_notice, exit_overdue, reviews_overdue
@@ -41,25 +42,26 @@ def default_holder(kind: str = "cli") -> str:
 
 def run_sweep(name: str, as_of: dt.datetime, holder: str) -> SweepResult:
     """Run one sweep as of `as_of`, storing what it did in a SweepRun row."""
-    session = db.session
-    run = SweepRun(sweep=name, holder=holder, as_of=as_of, started_at=utcnow())
-    session.add(run)
-    session.commit()
-    run_id = run.id
+    # The log's writes take SQLite's write lock at BEGIN, like every write of the sweeps.
+    with write_transaction() as session:
+        run = SweepRun(sweep=name, holder=holder, as_of=as_of, started_at=utcnow())
+        session.add(run)
+        session.flush()
+        run_id = run.id
     try:
         result = SWEEPS[name](as_of)
     except Exception as exc:
-        session.rollback()
+        db.session.rollback()
         log.exception("sweep %s failed", name)
         result = SweepResult(name)
         result.fail("sweep", f"{type(exc).__name__}: {exc}".splitlines()[0])
-    run = session.get(SweepRun, run_id)
-    run.finished_at, run.summary = utcnow(), result.summary()
-    run.fired, run.notified, run.failed = result.fired, result.notified, result.failed
-    # A run a minute adds up: the old log is pruned along the (sweep, started_at) index.
-    session.execute(delete(SweepRun).where(SweepRun.sweep == name, SweepRun.started_at < as_of - KEEP_RUNS))
-    session.commit()
-    log.info("%s as of %s: %s", name, as_of.isoformat(), run.summary)
+    with write_transaction() as session:
+        session.execute(update(SweepRun).where(SweepRun.id == run_id).values(
+            finished_at=utcnow(), summary=result.summary(), fired=result.fired, notified=result.notified,
+            failed=result.failed))
+        # A run a minute adds up: the old log is pruned along the (sweep, started_at) index.
+        session.execute(delete(SweepRun).where(SweepRun.sweep == name, SweepRun.started_at < as_of - KEEP_RUNS))
+    log.info("%s as of %s: %s", name, as_of.isoformat(), result.summary())
     return result
 
 
