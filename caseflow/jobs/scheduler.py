@@ -88,6 +88,10 @@ def run_scheduler(app, interval: float, lease_seconds: float) -> None:
     except (KeyboardInterrupt, SystemExit):
         log.info("scheduler %s stopping", ticker.holder)
     finally:
+        # A second signal (Ctrl-C reaches `serve` and this process, then `serve` terminates us)
+        # must not cut the hand-over short.
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         ticker.stopping.set()
         if scheduler.running:
             scheduler.shutdown(wait=True)
