@@ -20,7 +20,9 @@ def batches(query: Select, key, size: int = BATCH_SIZE) -> Iterator[list]:
     last = None
     while True:
         page = query if last is None else query.where(key > last)
-        rows = session.execute(page.order_by(key).limit(size)).all()
+        # Ordering by `key + 0` keeps SQLite from walking a one-column index (state) merely because
+        # it yields ids in order: it then takes the (state, due date) index and sorts the few rows due.
+        rows = session.execute(page.order_by(key + 0).limit(size)).all()
         # End the read transaction before the batch is worked: on SQLite an open reader
         # would otherwise pin an old snapshot while the engine writes.
         session.commit()
