@@ -61,7 +61,9 @@ def run_sweep(name: str, as_of: dt.datetime, holder: str) -> SweepResult:
             failed=result.failed))
         # A run a minute adds up: the old log is pruned along the (sweep, started_at) index.
         session.execute(delete(SweepRun).where(SweepRun.sweep == name, SweepRun.started_at < as_of - KEEP_RUNS))
-    log.info("%s as of %s: %s", name, as_of.isoformat(), result.summary())
+    # An idle sweep a minute is not news: it is logged only at debug level.
+    busy = result.fired or result.notified or result.failed or result.already
+    log.log(logging.INFO if busy else logging.DEBUG, "%s as of %s: %s", name, as_of.isoformat(), result.summary())
     return result
 
 

@@ -52,8 +52,8 @@ def scheduler_status(now: dt.datetime | None = None) -> SchedulerStatus:
     else:
         live = lease is not None and lease.expires_at > now
         leader = lease.holder if live else None
-    runs = {name: db.session.scalar(select(SweepRun).where(SweepRun.sweep == name)
-                                    .order_by(SweepRun.started_at.desc(), SweepRun.id.desc()).limit(1))
+    # The last run is the last one started (highest id), even if `sweep --at` ran one as of a later time.
+    runs = {name: db.session.scalar(select(SweepRun).where(SweepRun.sweep == name).order_by(SweepRun.id.desc()).limit(1))
             for name in SWEEPS}
     db.session.commit()
     return SchedulerStatus(backend, leader, lease, live, runs)
