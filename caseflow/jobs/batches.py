@@ -13,9 +13,9 @@ from caseflow.extensions import db
 BATCH_SIZE = 500
 
 
-def batches(query: Select, key, size: int = BATCH_SIZE) -> Iterator[list]:
+def batches(query: Select, key, size: int | None = None) -> Iterator[list]:
     """Yield the rows of `query` in batches ordered by `key` (an integer column selected first)."""
-    session = db.session
+    session, size = db.session, size or BATCH_SIZE
     kept = set(session.identity_map.keys())  # the caller's objects stay attached
     last = None
     while True:

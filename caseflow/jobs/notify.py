@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import String, cast, exists, literal, select
+from sqlalchemy import exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from caseflow.clock import utcnow
@@ -20,10 +20,9 @@ def dedup_key(kind: str, case_id: int, due_on: dt.date, user_id: int) -> str:
 
 
 def not_yet_sent(kind: str, case_id, due_on, user_id):
-    """SQL: no notification of `kind` for these columns exists yet (an anti-join on the unique key)."""
-    key = (literal(f"{kind}:") + cast(case_id, String) + literal(":") + cast(due_on, String)
-           + literal(":") + cast(user_id, String))
-    return ~exists(select(Notification.id).where(Notification.dedup_key == key))
+    """SQL: no notification of `kind` for these columns exists yet (looked up by the case id index)."""
+    return ~exists(select(Notification.id).where(Notification.case_id == case_id, Notification.kind == kind,
+                                                 Notification.due_on == due_on, Notification.user_id == user_id))
 
 
 def notify(session, kind: str, case_id: int, due_on: dt.date, user_ids, message: str) -> int:
