@@ -32,10 +32,8 @@ def _sqlite_on_begin(conn):
         return
     # A write transaction that starts deferred can fail with SQLITE_BUSY when it upgrades
     # from reading to writing; the engine asks for the write lock up front instead.
-    if conn.get_execution_options().get(IMMEDIATE):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
-        conn.exec_driver_sql("BEGIN")
+    # Straight to the driver: this runs once per transaction, on the engine's hot path.
+    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
 
 
 def check_reachable(engine: Engine) -> None:
@@ -46,3 +44,6 @@ def check_reachable(engine: Engine) -> None:
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
         raise ConfigError(f"cannot reach the database at {engine.url.render_as_string()}: {reason}") from None
+    finally:
+        # gunicorn preloads the app and forks: no pooled connection may be inherited by the workers.
+        engine.dispose()

@@ -77,6 +77,7 @@ class CaseFactory:
 
     def __init__(self, users: dict[str, User]):
         self.users = users
+        self.partner_id = None  # the first proposal registers the partner; later ones choose it
 
     @property
     def workflow(self):
@@ -86,8 +87,12 @@ class CaseFactory:
         return Actor.of(self.users[key])
 
     def propose(self, by: str = "officer", **overrides) -> Case:
+        if "partner" not in overrides and self.partner_id is not None:
+            overrides["partner"] = db.session.get(Organisation, self.partner_id)
         outcome = self.workflow.propose(self.actor(by), proposal(**overrides))
-        return db.session.get(Case, outcome.case_id)
+        case = db.session.get(Case, outcome.case_id)
+        self.partner_id = self.partner_id or case.partner_id
+        return case
 
     def in_state(self, state: str, at: dt.datetime | None = None, **overrides) -> Case:
         """A case walked along the usual path until it reaches `state`."""

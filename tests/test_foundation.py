@@ -85,3 +85,18 @@ def test_user_create_command(app, runner):
     assert twice.exit_code != 0 and "exists already" in twice.output
     bad = runner.invoke(args=["user", "create", "ana2@example.org", "--role", "boss", "--password", "long enough pw"])
     assert bad.exit_code != 0
+
+
+def test_gunicorn_stops_with_one_line_on_an_unreachable_database(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing", "CASEFLOW_INSTANCE_PATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1].startswith("caseflow: cannot reach the database at postgresql+psycopg://")
+    assert "Traceback" not in done.stderr

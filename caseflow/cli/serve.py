@@ -25,7 +25,7 @@ def serve_command(host, port, no_scheduler):
     # `terminate` (SIGTERM) unwinds like Ctrl-C, so the scheduler beside the server stops too.
     signal.signal(signal.SIGTERM, _exit)
     try:
-        # Not app.run(): Flask ignores that call inside a `flask`/`caseflow` CLI command.
+        # Flask ignores app.run() inside its own CLI, so serve with werkzeug directly.
         run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
     finally:
         if scheduler is not None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import current_app
 
 from caseflow.config import ConfigError
+from caseflow.workflow import integrity  # noqa: F401 - refuses ORM writes around the engine
 from caseflow.workflow.actor import Actor
 from caseflow.workflow.definition import DefinitionError, load_definition
 from caseflow.workflow.effects import EFFECTS

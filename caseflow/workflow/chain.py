@@ -13,7 +13,7 @@ from caseflow.workflow.steps import canonical_json
 
 def format_at(at: dt.datetime) -> str:
     """The timestamp as hashed: UTC with microseconds."""
-    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def record_hash(*, case_id: int, seq: int, trigger: str, from_state: str | None, to_state: str, actor: str,
@@ -74,14 +74,23 @@ def verify_chains(session, case_id: int | None = None, on_case=None, batch: int 
         cases_q = cases_q.where(Case.id == case_id)
         records_q = records_q.where(HistoryRecord.case_id == case_id)
     cases = session.execute(cases_q.execution_options(yield_per=batch))
-    records = iter(session.execute(records_q.execution_options(yield_per=batch)))
+    records = session.execute(records_q.execution_options(yield_per=batch))
+    try:
+        return _walk(cases, iter(records), on_case)
+    finally:
+        # Stop streaming at once (server-side cursors on PostgreSQL) even when a break ends the walk early.
+        cases.close()
+        records.close()
+
+
+def _walk(cases, records, on_case) -> VerifyResult:
     pending = next(records, None)
     n_cases = n_records = 0
     final = None
     for case_row in cases:
         n_cases += 1
         prev, last_to, count = None, None, 0
-        while pending is not None and pending.case_id < case_row.id:
+        if pending is not None and pending.case_id < case_row.id:
             return VerifyResult(n_cases, n_records, BrokenRecord(pending.case_id, pending.seq, pending.id,
                                                                  "a history record for a case that does not exist"))
         while pending is not None and pending.case_id == case_row.id:

@@ -1,16 +1,16 @@
 """The workflow engine: the one place that fires triggers. Views, API, CLI and jobs all call it."""
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import OperationalError
 from transitions import Machine, MachineError
 
 from caseflow.clock import utcnow
 from caseflow.database import IMMEDIATE
 from caseflow.extensions import db
-from caseflow.models import Case, HistoryRecord, Notification, Organisation, Review
+from caseflow.workflow import store
 from caseflow.workflow.actor import Actor
 from caseflow.workflow.chain import record_hash
 from caseflow.workflow.context import StepContext
@@ -18,10 +18,8 @@ from caseflow.workflow.definition import TransitionSpec, WorkflowDefinition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed
 from caseflow.workflow.guards import GUARDS
+from caseflow.workflow.integrity import has_uncommitted_writes
 from caseflow.workflow.steps import canonical_json, validate_step_data
-
-_HISTORY = HistoryRecord.__table__
-_NOTIFICATIONS = Notification.__table__
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,8 @@ class Workflow:
         return [t for t in self.definition.transitions.values()
                 if t.sources and state in t.sources and role in t.roles]
 
-    def may_fire(self, case: Case, trigger: str, actor: Actor) -> bool:
+    def may_fire(self, case, trigger: str, actor: Actor) -> bool:
+        """Tell whether `actor`'s role may fire `trigger` from the case's current state."""
         spec = self.definition.transitions.get(trigger)
         return bool(spec and spec.sources and case.state in spec.sources and self._role_allows(spec, actor))
 
@@ -86,12 +85,8 @@ class Workflow:
         if spec.sources is None:
             raise InvalidData({"trigger": f"'{trigger}' creates a case; use propose"})
         clean = validate_step_data(self.definition.forms[spec.form], data)
-        session = _begin_write(db.session)
-        try:
-            case = session.execute(
-                select(Case).where(Case.id == case_id).with_for_update()
-                .execution_options(populate_existing=True)
-            ).scalar_one_or_none()
+        with _write_transaction() as conn:
+            case = store.load_case(conn, case_id)
             if case is None:
                 raise CaseNotFound(f"There is no case {case_id}.")
             if expected_version is not None and case.version != expected_version:
@@ -103,39 +98,24 @@ class Workflow:
             except MachineError:
                 raise Conflict(f"{case.reference} is {self.label(case.state)}: "
                                f"'{spec.label}' cannot be done from there.") from None
-            ctx = StepContext(self.definition, spec, case, actor, clean, utcnow().date(), partner=case.partner)
-            outcome = self._apply(session, ctx, carrier.state, comment)
-            session.commit()
-            return outcome
-        except BaseException:
-            session.rollback()
-            raise
+            ctx = StepContext(self.definition, spec, case, actor, clean, utcnow().date())
+            return self._apply(conn, ctx, carrier.state, comment)
 
     def propose(self, actor: Actor, data: dict | None, *, comment: str | None = None) -> Outcome:
         """Create a case by the definition's creating trigger (propose), with its first history record."""
         spec = self._spec(self.definition.creating_trigger.trigger, actor)
         clean = validate_step_data(self.definition.forms[spec.form], data)
-        session = _begin_write(db.session)
-        try:
-            partner = session.get(Organisation, clean["partner_id"]) if clean.get("partner_id") else None
-            placeholder = Case(state=None, version=0, history_seq=0)
-            ctx = StepContext(self.definition, spec, placeholder, actor, clean, utcnow().date(), partner=partner)
+        with _write_transaction() as conn:
+            partner = store.load_partner(conn, clean["partner_id"]) if clean.get("partner_id") else None
+            ctx = StepContext(self.definition, spec, store.NEW_CASE, actor, clean, utcnow().date(), partner=partner)
             _run_guards(ctx)
-            if partner is None:
-                partner = _new_partner(session, clean)
+            partner_id = partner.id if partner is not None else _new_partner(conn, clean)
             columns = {f.column: clean[f.name] for f in self.definition.forms[spec.form] if f.column}
-            case = Case(partner=partner, state=spec.dest, version=0, history_seq=0, owner_id=actor.user_id,
-                        proposed_by_id=actor.user_id, created_at=utcnow(), **columns)
-            session.add(case)
-            session.flush()
-            ctx.case, ctx.partner = case, partner
-            ctx.changes["partner_id"] = partner.id
-            outcome = self._apply(session, ctx, spec.dest, comment, before={})
-            session.commit()
-            return outcome
-        except BaseException:
-            session.rollback()
-            raise
+            case_id = store.insert_case(conn, {**columns, "partner_id": partner_id, "state": spec.dest,
+                                               "owner_id": actor.user_id, "created_at": utcnow()})
+            ctx.case = store.load_case(conn, case_id)
+            ctx.changes["partner_id"] = partner_id
+            return self._apply(conn, ctx, spec.dest, comment, before={})
 
     def import_case(self, actor: Actor, columns: dict, state: str, source: str) -> Outcome:
         """Store an imported case in `state` with a first history record saying who imported it from where."""
@@ -143,24 +123,16 @@ class Workflow:
             raise NotAllowed("Only an admin may import cases.")
         if state not in self.definition.states:
             raise InvalidData({"state": f"'{state}' is not a state of the {self.definition.name} workflow"})
-        session = _begin_write(db.session)
-        try:
-            case = Case(state=state, version=0, history_seq=0, created_at=utcnow(), **columns)
-            session.add(case)
-            session.flush()
-            spec = TransitionSpec(trigger="import", label="Import", sources=None, dest=state, roles=frozenset({"admin"}),
-                                  form="", guards=(), effects=())
-            ctx = StepContext(self.definition, spec, case, actor, {"source": source}, utcnow().date(),
-                              changes=dict(columns))
-            outcome = self._write(session, ctx, state, f"Imported by {actor.name} from {source}", before={})
-            session.commit()
-            return outcome
-        except BaseException:
-            session.rollback()
-            raise
+        spec = TransitionSpec(trigger="import", label="Import", sources=None, dest=state, roles=frozenset({"admin"}),
+                              form="", guards=(), effects=())
+        with _write_transaction() as conn:
+            case_id = store.insert_case(conn, {**columns, "state": state, "created_at": utcnow()})
+            ctx = StepContext(self.definition, spec, store.load_case(conn, case_id), actor, {"source": source},
+                              utcnow().date(), changes=dict(columns))
+            return self._write(conn, ctx, state, f"Imported by {actor.name} from {source}", before={})
 
-    def _apply(self, session, ctx: StepContext, dest: str, comment: str | None, before: dict | None = None) -> Outcome:
-        """Run guards and effects, then write the case, its history record, reviews and notifications."""
+    def _apply(self, conn, ctx: StepContext, dest: str, comment: str | None, before: dict | None = None) -> Outcome:
+        """Run guards and effects, then store the step."""
         # Guards judge the case as this step would leave it, so the step's data comes first.
         for spec in self.definition.forms[ctx.spec.form]:
             if spec.column and ctx.data.get(spec.name) is not None:
@@ -168,35 +140,29 @@ class Workflow:
         _run_guards(ctx)
         for name in ctx.spec.effects:
             EFFECTS[name](ctx)
-        return self._write(session, ctx, dest, comment, before)
+        return self._write(conn, ctx, dest, comment, before)
 
-    def _write(self, session, ctx: StepContext, dest: str, comment: str | None, before: dict | None) -> Outcome:
+    def _write(self, conn, ctx: StepContext, dest: str, comment: str | None, before: dict | None) -> Outcome:
         """Store the step: the case row under its version check, the history record, reviews, notifications."""
         case, at = ctx.case, utcnow()
         # `before` is {} when the case is new: every field then counts as changed from nothing.
         old = (lambda c: before.get(c)) if before is not None else (lambda c: getattr(case, c))
         changed = {c: [old(c), v] for c, v in ctx.changes.items() if old(c) != v}
         data_json = canonical_json({"fields": ctx.data, "changes": changed})
-        seq, from_state = case.history_seq + 1, case.state
+        seq, from_state = case.history_seq + 1, (case.state if before is None else None)
         digest = record_hash(case_id=case.id, seq=seq, trigger=ctx.trigger, from_state=from_state, to_state=dest,
                              actor=ctx.actor.name, at=at, data=data_json, comment=comment, prev_hash=case.history_head)
-        result = session.execute(
-            update(Case).where(Case.id == case.id, Case.version == case.version)
-            .values(**ctx.changes, state=dest, version=case.version + 1, history_seq=seq,
-                    history_head=digest, updated_at=at)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:
+        values = {**ctx.changes, "state": dest, "version": case.version + 1, "history_seq": seq,
+                  "history_head": digest, "updated_at": at}
+        if not store.update_case(conn, case.id, case.version, values):
             raise Conflict(f"{case.reference} moved on while you worked; nothing was changed.")
-        try:
-            session.execute(insert(_HISTORY).values(
-                case_id=case.id, seq=seq, trigger=ctx.trigger, from_state=from_state, to_state=dest,
-                actor=ctx.actor.name, actor_user_id=ctx.actor.user_id, at=at, data=data_json, comment=comment,
-                prev_hash=case.history_head, hash=digest))
-        except IntegrityError:
-            raise Conflict(f"{case.reference} moved on while you worked; nothing was changed.") from None
-        _write_review(session, ctx, at)
-        _queue_notifications(session, ctx, seq, ctx.spec.label, dest, self.label(dest))
+        if not store.append_history(conn, {
+                "case_id": case.id, "seq": seq, "trigger": ctx.trigger, "from_state": from_state, "to_state": dest,
+                "actor": ctx.actor.name, "actor_user_id": ctx.actor.user_id, "at": at, "data": data_json,
+                "comment": comment, "prev_hash": case.history_head, "hash": digest}):
+            raise Conflict(f"{case.reference} moved on while you worked; nothing was changed.")
+        _write_review(conn, ctx, at)
+        _queue_notifications(conn, ctx, seq, self.label(dest), at)
         return Outcome(case.id, ctx.trigger, from_state, dest, seq, case.version + 1, digest)
 
 
@@ -206,49 +172,53 @@ def _run_guards(ctx: StepContext) -> None:
         raise GuardFailed(reasons)
 
 
-def _begin_write(session):
-    """End any read-only transaction and begin one that holds the write lock (SQLite) from its start."""
-    if session.new or session.dirty or session.deleted:
+@contextlib.contextmanager
+def _write_transaction():
+    """One write transaction on a connection of the engine's own: committed on success, else rolled back.
+
+    The session's read transaction ends first so the caller sees the engine's write afterwards; on SQLite the
+    transaction takes the write lock as it begins (BEGIN IMMEDIATE), waiting up to the busy timeout.
+    """
+    session = db.session()
+    if has_uncommitted_writes(session):
         raise RuntimeError("the engine owns its transaction: commit or discard pending changes first")
-    session.commit()
-    try:
-        session.connection(execution_options={IMMEDIATE: True})
-    except OperationalError as exc:
-        session.rollback()
-        raise Conflict("The database is busy with another change; nothing was changed, try again.") from exc
-    return session
+    if session.in_transaction():
+        session.commit()
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(**{IMMEDIATE: True})
+        try:
+            transaction = conn.begin()
+        except OperationalError as exc:
+            raise Conflict("The database is busy with another change; nothing was changed, try again.") from exc
+        with transaction:
+            yield conn
 
 
-def _new_partner(session, clean: dict) -> Organisation:
+def _new_partner(conn, clean: dict) -> int:
     name = clean["partner_name"].strip()
-    if session.execute(select(Organisation.id).where(Organisation.name == name)).first():
+    if store.partner_named(conn, name):
         raise GuardFailed([("partner_given", f"A partner named '{name}' exists already: choose it from the list.")])
-    partner = Organisation(name=name, type=clean["partner_type"], country=clean.get("partner_country"),
-                           level=clean["partner_level"])
-    session.add(partner)
-    return partner
+    return store.insert_partner(conn, {"name": name, "type": clean["partner_type"],
+                                       "country": clean.get("partner_country"), "level": clean["partner_level"],
+                                       "created_at": utcnow()})
 
 
-def _write_review(session, ctx: StepContext, at) -> None:
-    if ctx.review_open is not None:
-        session.add(Review(case_id=ctx.case.id, opened_at=at, opened_by=ctx.actor.name, **ctx.review_open))
+def _write_review(conn, ctx: StepContext, at) -> None:
     if ctx.review_update is not None:
-        session.execute(
-            update(Review).where(Review.case_id == ctx.case.id, Review.completed_at.is_(None))
-            .values(completed_at=at, completed_by_id=ctx.actor.user_id, **ctx.review_update)
-            .execution_options(synchronize_session=False))
+        store.close_open_review(conn, ctx.case.id, {"completed_at": at, "completed_by_id": ctx.actor.user_id,
+                                                     **ctx.review_update})
     if ctx.review_open is not None:
-        session.flush()
+        store.open_review(conn, {"case_id": ctx.case.id, "opened_at": at, "opened_by": ctx.actor.name,
+                                 **ctx.review_open})
 
 
-def _queue_notifications(session, ctx: StepContext, seq: int, label: str, dest: str, dest_label: str) -> None:
+def _queue_notifications(conn, ctx: StepContext, seq: int, dest_label: str, at) -> None:
     """Tell the case's owner and reviewer about a move someone else made."""
     case = ctx.case
     recipients = {ctx.value("owner_id"), ctx.value("reviewer_id")} - {None, ctx.actor.user_id}
-    if not recipients:
-        return
-    message = f"{case.reference} {ctx.value('title')}: {label} by {ctx.actor.name}; now {dest_label}."
-    session.execute(insert(_NOTIFICATIONS), [
+    message = f"{case.reference} {ctx.value('title')}: {ctx.spec.label} by {ctx.actor.name}; now {dest_label}."
+    store.insert_notifications(conn, [
         {"user_id": uid, "case_id": case.id, "kind": f"transition:{ctx.trigger}", "message": message,
-         "dedup_key": f"transition:{case.id}:{seq}:{uid}", "created_at": utcnow()}
+         "due_on": None, "dedup_key": f"transition:{case.id}:{seq}:{uid}", "created_at": at, "read_at": None,
+         "emailed_at": None}
         for uid in sorted(recipients)])

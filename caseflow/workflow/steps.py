@@ -99,6 +99,9 @@ def _jsonable(value):
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable)
+
+
 def canonical_json(value) -> str:
     """The one serialisation that is hashed and stored: sorted keys, no spaces, UTF-8."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_jsonable)
+    return _CANONICAL.encode(value)

@@ -1,0 +1,146 @@
+"""Engine benchmark: durable transitions per second through the engine against the raw driver floor,
+chain verification time, and peak memory, on 100,000 cases (SQLite, and PostgreSQL when reachable).
+
+    python -m bench.engine [--cases N] [--transitions N] [--sqlite-only]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import resource
+import time
+import tracemalloc
+
+from sqlalchemy import create_engine
+
+from bench._data import DATA, bench_app, populate_active_cases, postgres_available, rebuild
+from caseflow.extensions import db
+from caseflow.models import User
+from caseflow.workflow import Actor, current_workflow
+from caseflow.workflow.chain import record_hash, verify_chains
+from caseflow.workflow.steps import canonical_json
+
+REVIEW = {"progress": "on_track", "results": "On target.", "costs_benefits": "Within budget.", "recommendation": "Continue."}
+
+
+def _case_ids(n_cases: int, count: int, offset: int) -> list[int]:
+    step = max(1, n_cases // count)
+    return [1 + offset + i * step for i in range(count)]
+
+
+def engine_rate(url: str, ids: list[int]) -> float:
+    """Fire start_review then complete_review on each case, each in its own transaction; return per second."""
+    app = bench_app(url)
+    with app.app_context():
+        wf = current_workflow()
+        reviewer = Actor.of(db.session.get(User, 3))
+        system = Actor.system("reviews_due")
+        started = time.perf_counter()
+        for case_id in ids:
+            wf.fire(case_id, "start_review", system, {"reason": "Periodic review due."})
+        for case_id in ids:
+            wf.fire(case_id, "complete_review", reviewer, REVIEW)
+        elapsed = time.perf_counter() - started
+        db.engine.dispose()
+    return 2 * len(ids) / elapsed
+
+
+def direct_rate(url: str, ids: list[int]) -> float:
+    """The same database work through the raw DBAPI connection: the floor the engine is compared with."""
+    engine = create_engine(url)
+    raw = engine.raw_connection()
+    sqlite = engine.dialect.name == "sqlite"
+    p = "?" if sqlite else "%s"
+    cur = raw.cursor()
+
+    def transition(case_id, trigger, source, dest, actor, data, review_sql, review_args):
+        cur.execute("BEGIN IMMEDIATE" if sqlite else "BEGIN")
+        cur.execute(f"SELECT version, history_seq, history_head, state, owner_id, reviewer_id, title FROM cases "
+                    f"WHERE id = {p}" + ("" if sqlite else " FOR UPDATE"), (case_id,))
+        version, seq, head, state, owner, reviewer, title = cur.fetchone()
+        assert state == source
+        now = dt.datetime.now(dt.timezone.utc)
+        body = canonical_json({"fields": data, "changes": {}})
+        digest = record_hash(case_id=case_id, seq=seq + 1, trigger=trigger, from_state=source, to_state=dest,
+                             actor=actor, at=now, data=body, comment=None, prev_hash=head)
+        naive = now.replace(tzinfo=None)
+        cur.execute(f"UPDATE cases SET state={p}, version={p}, history_seq={p}, history_head={p}, updated_at={p}, "
+                    f"next_review_due={p} WHERE id={p} AND version={p}",
+                    (dest, version + 1, seq + 1, digest, naive, None, case_id, version))
+        cur.execute(f"INSERT INTO history_records (case_id, seq, trigger, from_state, to_state, actor, actor_user_id, at, "
+                    f"data, comment, prev_hash, hash) VALUES ({', '.join([p] * 12)})",
+                    (case_id, seq + 1, trigger, source, dest, actor, None, naive, body, None, head, digest))
+        cur.execute(review_sql, review_args(naive))
+        cur.execute(f"INSERT INTO notifications (user_id, case_id, kind, message, dedup_key, created_at) "
+                    f"VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
+                    (owner, case_id, f"transition:{trigger}", f"{title}: {trigger}", f"direct:{case_id}:{seq + 1}", naive))
+        raw.commit() if not sqlite else cur.execute("COMMIT")
+
+    open_review = (f"INSERT INTO reviews (case_id, due_on, opened_at, opened_by, reason) VALUES ({p}, {p}, {p}, {p}, {p})")
+    close_review = f"UPDATE reviews SET completed_at={p}, outcome={p} WHERE case_id={p} AND completed_at IS NULL"
+    started = time.perf_counter()
+    for case_id in ids:
+        transition(case_id, "start_review", "active", "under_review", "system:reviews_due", {"reason": "Due."},
+                   open_review, lambda at, c=case_id: (c, at.date(), at, "system:reviews_due", "Due."))
+    for case_id in ids:
+        transition(case_id, "complete_review", "under_review", "active", "reviewer3@bench.test", REVIEW,
+                   close_review, lambda at, c=case_id: (at, "complete_review", c))
+    elapsed = time.perf_counter() - started
+    raw.close()
+    engine.dispose()
+    return 2 * len(ids) / elapsed
+
+
+def verify_time(url: str) -> tuple[float, int, int, int]:
+    """Seconds to verify every chain, with the counts; then tracemalloc's peak bytes in a second, traced run."""
+    app = bench_app(url)
+    with app.app_context():
+        started = time.perf_counter()
+        result = verify_chains(db.session)
+        elapsed = time.perf_counter() - started
+        assert result.ok, result.broken
+        db.session.rollback()
+        gc.collect()
+        tracemalloc.start()
+        verify_chains(db.session)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        db.engine.dispose()
+    return elapsed, result.cases, result.records, peak
+
+
+def run(label: str, url: str, n_cases: int, n_fire: int) -> None:
+    started = time.perf_counter()
+    rebuild(url)
+    populate_active_cases(url, n_cases)
+    print(f"[{label}] built {n_cases:,} cases with {4 * n_cases:,} history records in {time.perf_counter() - started:.1f} s")
+    half = n_fire // 2
+    engine_tps = engine_rate(url, _case_ids(n_cases, half, 0))
+    direct_tps = direct_rate(url, _case_ids(n_cases, half, 1))
+    print(f"[{label}] engine: {engine_tps:,.0f} durable transitions/s ({2 * half:,} transitions, one transaction each)")
+    print(f"[{label}] direct driver floor: {direct_tps:,.0f} transitions/s; engine at {100 * engine_tps / direct_tps:.0f} % of it")
+    seconds, cases, records, peak = verify_time(url)
+    print(f"[{label}] verify: {cases:,} chains, {records:,} records in {seconds:.2f} s "
+          f"({records / seconds:,.0f} records/s); tracemalloc peak {peak / 2**20:.1f} MiB")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--transitions", type=int, default=4_000)
+    parser.add_argument("--sqlite-only", action="store_true")
+    args = parser.parse_args(argv)
+    DATA.mkdir(exist_ok=True)
+    run("sqlite", f"sqlite:///{DATA / 'engine.db'}", args.cases, args.transitions)
+    # Memory must stay flat in the number of cases: verify a tenth of the cases and compare peaks.
+    run("sqlite small", f"sqlite:///{DATA / 'engine-small.db'}", args.cases // 10, args.transitions // 4)
+    if not args.sqlite_only:
+        url = postgres_available()
+        if url:
+            run("postgresql", url, args.cases, args.transitions)
+    print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The engine's reads and writes: prebuilt Core statements run on the session's own connection.
+
+Building statements once and skipping the ORM's unit of work keeps a durable transition close to the
+cost of the raw driver; the ORM session still owns the transaction.
+"""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from sqlalchemy import bindparam, select
+
+from caseflow.models import Case, HistoryRecord, Notification, Organisation, Review
+from caseflow.workflow.prepared import Prepared, integrity_error
+
+_CASES = Case.__table__
+_PARTNERS = Organisation.__table__
+_HISTORY = HistoryRecord.__table__
+_REVIEWS = Review.__table__
+_NOTIFICATIONS = Notification.__table__
+
+_LOAD_CASE = select(_CASES).where(_CASES.c.id == bindparam("case_id")).with_for_update()
+_LOAD_PARTNER = select(_PARTNERS).where(_PARTNERS.c.id == bindparam("partner_id"))
+_PARTNER_NAMED = select(_PARTNERS.c.id).where(_PARTNERS.c.name == bindparam("name"))
+_INSERT_HISTORY = Prepared(_HISTORY.insert(), tuple(c.name for c in _HISTORY.columns if c.name != "id"))
+_INSERT_REVIEW = Prepared(_REVIEWS.insert(), ("case_id", "due_on", "opened_at", "opened_by", "reason"))
+_CLOSE_REVIEW = (_REVIEWS.update()
+                 .where(_REVIEWS.c.case_id == bindparam("k_case_id"), _REVIEWS.c.completed_at.is_(None)))
+_INSERT_NOTIFICATION = Prepared(_NOTIFICATIONS.insert(), tuple(c.name for c in _NOTIFICATIONS.columns if c.name != "id"))
+_updates: dict[tuple[str, ...], object] = {}
+_closes: dict[tuple[str, ...], object] = {}
+
+
+class CaseSnapshot:
+    """A case row read under lock: its columns as attributes, its partner loaded only when asked for."""
+
+    __slots__ = ("_row", "_conn", "_partner")
+
+    def __init__(self, row, conn):
+        self._row, self._conn, self._partner = row, conn, None
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+    @property
+    def reference(self) -> str:
+        return f"CF-{self._row.id:06d}"
+
+    @property
+    def partner(self) -> Organisation:
+        if self._partner is None:
+            self._partner = load_partner(self._conn, self._row.partner_id)
+        return self._partner
+
+
+#: What guards see of a case that does not exist yet (propose): every column empty.
+NEW_CASE = SimpleNamespace(**{c.name: None for c in _CASES.columns}, partner=None, reference="a new case")
+
+
+def load_case(conn, case_id: int) -> CaseSnapshot | None:
+    """Read a case for a transition, locking its row where the database can (FOR UPDATE)."""
+    row = conn.execute(_LOAD_CASE, {"case_id": case_id}).first()
+    return None if row is None else CaseSnapshot(row, conn)
+
+
+def load_partner(conn, partner_id: int) -> Organisation | None:
+    """A detached Organisation built from its row: read-only use by guards."""
+    row = conn.execute(_LOAD_PARTNER, {"partner_id": partner_id}).first()
+    return None if row is None else Organisation(**row._mapping)
+
+
+def partner_named(conn, name: str) -> bool:
+    return conn.execute(_PARTNER_NAMED, {"name": name}).first() is not None
+
+
+def insert_partner(conn, values: dict) -> int:
+    return conn.execute(_PARTNERS.insert(), values).inserted_primary_key[0]
+
+
+def insert_case(conn, values: dict) -> int:
+    """Insert a case row at version 0 with an empty history; the engine's first step writes the rest."""
+    row = {**values, "version": 0, "history_seq": 0}
+    return conn.execute(_CASES.insert(), row).inserted_primary_key[0]
+
+
+def update_case(conn, case_id: int, version: int, values: dict) -> bool:
+    """Write `values` to the case if it is still at `version`; tell whether it was."""
+    columns = tuple(sorted(values))
+    statement = _updates.get(columns)
+    if statement is None:
+        statement = Prepared(_CASES.update()
+                             .where(_CASES.c.id == bindparam("k_id"), _CASES.c.version == bindparam("k_version"))
+                             .values({c: bindparam(f"v_{c}") for c in columns}))
+        _updates[columns] = statement
+    params = {f"v_{c}": v for c, v in values.items()}
+    params.update(k_id=case_id, k_version=version)
+    return statement.execute(conn, params) == 1
+
+
+def append_history(conn, record: dict) -> bool:
+    """Insert one history record; False when (case_id, seq) is taken, i.e. another writer came first."""
+    try:
+        _INSERT_HISTORY.execute(conn, record)
+    except integrity_error(conn):
+        return False
+    return True
+
+
+def open_review(conn, values: dict) -> None:
+    _INSERT_REVIEW.execute(conn, values)
+
+
+def close_open_review(conn, case_id: int, values: dict) -> None:
+    columns = tuple(sorted(values))
+    statement = _closes.get(columns)
+    if statement is None:
+        statement = _closes[columns] = Prepared(_CLOSE_REVIEW.values({c: bindparam(f"v_{c}") for c in columns}))
+    statement.execute(conn, {"k_case_id": case_id, **{f"v_{c}": v for c, v in values.items()}})
+
+
+def insert_notifications(conn, rows: list[dict]) -> None:
+    if rows:
+        _INSERT_NOTIFICATION.execute_many(conn, rows)

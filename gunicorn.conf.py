@@ -1,0 +1,6 @@
+"""gunicorn settings read from the working directory: `gunicorn wsgi:app`."""
+
+# Build the app in the master so that bad configuration stops gunicorn with caseflow's one-line
+# message instead of workers failing to boot over and over; workers then fork with it loaded.
+preload_app = True
+wsgi_app = "wsgi:app"
