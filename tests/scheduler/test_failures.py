@@ -26,9 +26,12 @@ def test_a_refused_case_is_skipped_and_the_others_fire(app, cases, sweep, monkey
     # Alembic's logging set-up (run by the test database's migration) disables loggers made before it.
     monkeypatch.setattr(logging.getLogger("caseflow.jobs"), "disabled", False)
     monkeypatch.setitem(app.extensions, "caseflow.workflow", load_workflow(_workflow_guarding_reviews(app, tmp_path)))
-    due = [cases.in_state("active", at=at(2027, 1, 1), partner_name=f"Partner {n}") for n in range(3)]
-    flagged = db.session.scalar(select(Organisation).where(Organisation.name == "Partner 1"))
-    flagged.sanctions_flag = True
+    partners = [Organisation(name=f"Partner {n}", type="national_ngo", country="Liberia", level="country")
+                for n in range(3)]
+    db.session.add_all(partners)
+    db.session.commit()
+    due = [cases.in_state("active", at=at(2027, 1, 1), partner=partner) for partner in partners]
+    partners[1].sanctions_flag = True  # found on a sanctions list after the partnership began
     db.session.commit()
 
     result = sweep(at(2027, 4, 5), "reviews_due")["reviews_due"]

@@ -18,8 +18,8 @@ from tests.scheduler.conftest import at, history, notifications
 @pytest.fixture
 def due_cases(cases):
     """Three active partnerships whose reviews fell due on 1 April 2027 and whose ends are within 90 days."""
-    return [cases.in_state("active", at=at(2027, 1, 1), proposed_start="2026-12-25", proposed_end="2027-06-15",
-                           partner_name=f"Partner {n}") for n in range(3)]
+    return [cases.in_state("active", at=at(2027, 1, 1), proposed_start="2026-12-25", proposed_end="2027-06-15")
+            for _ in range(3)]
 
 
 def _start_reviews(case_id: int) -> int:
