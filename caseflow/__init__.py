@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "caseflow.comments",
     "caseflow.imports",
     "caseflow.audit",
+    "caseflow.scheduler_admin",
 )
 
 

@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "caseflow.cli.serve",
     "caseflow.cli.imports",
     "caseflow.cli.audit",
+    "caseflow.cli.scheduler",
 )
 
 

@@ -1,6 +1,7 @@
 """Serve the web app together with a scheduler process, for the single-machine default."""
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -21,13 +22,29 @@ def serve_command(host, port, no_scheduler):
     scheduler = None
     if not no_scheduler:
         scheduler = subprocess.Popen([sys.executable, "-m", "caseflow.cli", "scheduler"])
+    # `terminate` (SIGTERM) unwinds like Ctrl-C, so the scheduler beside the server stops too.
+    signal.signal(signal.SIGTERM, _exit)
     try:
         # Flask ignores app.run() inside its own CLI, so serve with werkzeug directly.
         run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
     finally:
         if scheduler is not None:
-            scheduler.terminate()
-            scheduler.wait(timeout=10)
+            _stop(scheduler)
+
+
+def _exit(signum, frame):
+    raise SystemExit(0)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Ask the scheduler to stop (it finishes its sweep and hands back the lead); kill it if it hangs."""
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 COMMANDS = [serve_command]

@@ -1,0 +1,109 @@
+"""The sweeps that fire timed transitions through the engine as the system actor."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from caseflow import clock
+from caseflow.extensions import db
+from caseflow.jobs.batches import batches
+from caseflow.jobs.result import SweepResult
+from caseflow.models import Case
+from caseflow.workflow import Actor, CaseNotFound, Conflict, WorkflowError, current_workflow
+
+log = logging.getLogger("caseflow.jobs")
+
+
+def _fire_each(result: SweepResult, query, trigger: str, data_of: Callable, still_due: Callable[[Case], bool]) -> SweepResult:
+    """Fire `trigger` on every row of `query` (id, version, ...), batch by batch; one failure stops nothing."""
+    workflow, actor = current_workflow(), Actor.system(result.sweep)
+    for rows in batches(query, Case.id):
+        for row in rows:
+            _fire_one(result, workflow, actor, trigger, row, data_of, still_due)
+    return result
+
+
+def _fire_one(result, workflow, actor, trigger, row, data_of, still_due) -> None:
+    """Fire on one due case under the version the query saw, so a second sweep meets Conflict."""
+    seen, reference = row, f"CF-{row.id:06d}"
+    for attempt in (1, 2):
+        try:
+            workflow.fire(seen.id, trigger, actor, data_of(seen), expected_version=seen.version)
+            result.fired += 1
+            return
+        except (Conflict, CaseNotFound) as exc:
+            # The engine checked the version under its lock: the case changed since the query.
+            # If it is no longer due, another run (or a person) did the work: not a failure.
+            case = db.session.execute(select(Case).where(Case.id == seen.id)
+                                      .execution_options(populate_existing=True)).scalar_one_or_none()
+            db.session.commit()
+            if case is None or not still_due(case):
+                result.already += 1
+                return
+            if attempt == 2:
+                _failed(result, reference, trigger, exc.message)
+                return
+            seen = case
+        except WorkflowError as exc:
+            _failed(result, reference, trigger, exc.message)
+            return
+        except SQLAlchemyError as exc:
+            log.exception("%s: %s on %s failed in the database", result.sweep, trigger, reference)
+            db.session.rollback()
+            _failed(result, reference, trigger, str(getattr(exc, "orig", exc)).splitlines()[0])
+            return
+
+
+def _failed(result: SweepResult, reference: str, trigger: str, why: str) -> None:
+    log.warning("%s: %s on %s refused: %s", result.sweep, trigger, reference, why)
+    result.fail(reference, why)
+
+
+def _timers() -> dict:
+    return current_workflow().definition.timers
+
+
+def reviews_due(as_of: dt.datetime) -> SweepResult:
+    """Start the periodic review of every active case whose next review date has come."""
+    today = as_of.date()
+    query = select(Case.id, Case.version, Case.next_review_due).where(
+        Case.state == "active", Case.next_review_due <= today)
+    return _fire_each(
+        SweepResult("reviews_due"), query, "start_review",
+        lambda c: {"reason": f"Periodic review due on {c.next_review_due.isoformat()}."},
+        lambda c: c.state == "active" and c.next_review_due is not None and c.next_review_due <= today)
+
+
+def exit_deadline(as_of: dt.datetime) -> SweepResult:
+    """Begin the exit of every active or under-review case whose end date has come."""
+    today, days = as_of.date(), _timers().get("exit_completion_days", 90)
+
+    def plan(c) -> dict:
+        # The completion date must not lie in the past, even when the scheduler catches up late.
+        completion = max(c.exit_deadline + dt.timedelta(days=days), today, clock.today())
+        deadline = c.exit_deadline.isoformat()
+        return {"handover": f"The exit deadline {deadline} has come: the programme officer must plan the "
+                            "handover of the partnership's activities.",
+                "sustainability": f"The exit deadline {deadline} has come: the programme officer must plan "
+                                  "how the results for children are sustained after the exit.",
+                "completion_date": completion}
+
+    query = select(Case.id, Case.version, Case.exit_deadline).where(
+        Case.state.in_(("active", "under_review")), Case.exit_deadline <= today)
+    return _fire_each(
+        SweepResult("exit_deadline"), query, "begin_exit", plan,
+        lambda c: c.state in ("active", "under_review") and c.exit_deadline is not None and c.exit_deadline <= today)
+
+
+def activation(as_of: dt.datetime) -> SweepResult:
+    """Activate every agreed case whose start date has come, started on that date."""
+    today = as_of.date()
+    query = select(Case.id, Case.version, Case.proposed_start).where(
+        Case.state == "agreed", Case.proposed_start <= today)
+    return _fire_each(
+        SweepResult("activation"), query, "activate", lambda c: {"actual_start": c.proposed_start},
+        lambda c: c.state == "agreed" and c.proposed_start is not None and c.proposed_start <= today)

@@ -1,0 +1,82 @@
+"""The sweeps that only remind people: overdue reviews, coming exits, overdue exits. No state changes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import and_, or_, select
+
+from caseflow.jobs.batches import batches, write_transaction
+from caseflow.jobs.notify import Recipients, not_yet_sent, notify
+from caseflow.jobs.result import SweepResult
+from caseflow.models import Case, Review
+from caseflow.workflow import current_workflow
+
+
+def _timer(name: str, default: int) -> int:
+    return int(current_workflow().definition.timers.get(name, default))
+
+
+def reviews_overdue(as_of: dt.datetime) -> SweepResult:
+    """Remind the reviewer of each review overdue past its grace, and escalate to the owner and admins."""
+    result, grace = SweepResult("reviews_overdue"), _timer("review_grace_days", 14)
+    cutoff = as_of.date() - dt.timedelta(days=grace)  # due_on + grace < today
+    # An open review's due date is the case's next review date (the engine's open_review effect),
+    # or the day it was opened when the case had none: so the (state, next_review_due) index
+    # narrows the search before the join confirms it on the review itself.
+    query = (select(Case.id, Case.owner_id, Case.reviewer_id, Case.office, Case.title, Review.due_on)
+             .join(Review, and_(Review.case_id == Case.id, Review.completed_at.is_(None)))
+             .where(Case.state == "under_review",
+                    or_(Case.next_review_due < cutoff, Case.next_review_due.is_(None)),
+                    Review.due_on < cutoff,
+                    not_yet_sent("review_escalated", Case.id, Review.due_on, Case.owner_id)))
+    people = Recipients()
+    for rows in batches(query, Case.id):
+        with write_transaction() as session:
+            for c in rows:
+                head = f"CF-{c.id:06d} {c.title}: the review due on {c.due_on.isoformat()}"
+                reviewers = people.reviewers_of(c.reviewer_id, c.office)
+                result.notified += notify(session, "review_overdue", c.id, c.due_on, reviewers,
+                                          f"{head} is overdue by more than {grace} days; please complete it.")
+                escalate = (people.active(c.owner_id) | people.admins) - reviewers
+                result.notified += notify(session, "review_escalated", c.id, c.due_on, escalate,
+                                          f"{head} is still not completed {grace} days after it fell due.")
+    return result
+
+
+def exit_notice(as_of: dt.datetime) -> SweepResult:
+    """Tell the officer of each running case, once, that its end date is within the notice period."""
+    result, notice = SweepResult("exit_notice"), _timer("exit_notice_days", 90)
+    today = as_of.date()
+    query = (select(Case.id, Case.owner_id, Case.title, Case.exit_deadline)
+             # A case under review is still running: its officer needs the notice all the same.
+             .where(Case.state.in_(("active", "under_review")), Case.exit_deadline > today,
+                    Case.exit_deadline <= today + dt.timedelta(days=notice),
+                    not_yet_sent("exit_notice", Case.id, Case.exit_deadline, Case.owner_id)))
+    people = Recipients()
+    for rows in batches(query, Case.id):
+        with write_transaction() as session:
+            for c in rows:
+                message = (f"CF-{c.id:06d} {c.title}: the partnership ends on {c.exit_deadline.isoformat()}. "
+                           "Plan its exit now: the handover and how its results are sustained.")
+                result.notified += notify(session, "exit_notice", c.id, c.exit_deadline,
+                                          people.active(c.owner_id), message)
+    return result
+
+
+def exit_overdue(as_of: dt.datetime) -> SweepResult:
+    """Tell the officer and reviewer of each exiting case that its exit is past its completion date."""
+    result, grace = SweepResult("exit_overdue"), _timer("exit_overdue_grace_days", 0)
+    cutoff = as_of.date() - dt.timedelta(days=grace)
+    query = (select(Case.id, Case.owner_id, Case.reviewer_id, Case.title, Case.exit_completion_due)
+             .where(Case.state == "exiting", Case.exit_completion_due < cutoff,
+                    not_yet_sent("exit_overdue", Case.id, Case.exit_completion_due, Case.owner_id)))
+    people = Recipients()
+    for rows in batches(query, Case.id):
+        with write_transaction() as session:
+            for c in rows:
+                message = (f"CF-{c.id:06d} {c.title}: the exit was to be completed by "
+                           f"{c.exit_completion_due.isoformat()} and the case is still exiting. "
+                           "Complete the exit and discontinue the partnership, or record why it is late.")
+                result.notified += notify(session, "exit_overdue", c.id, c.exit_completion_due,
+                                          people.active(c.owner_id, c.reviewer_id), message)
+    return result

@@ -1,0 +1,33 @@
+"""What one sweep did: the counts stored in its SweepRun row and printed by the CLI."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: How many failure reasons a summary quotes; the log has them all.
+QUOTED_FAILURES = 3
+
+
+@dataclass
+class SweepResult:
+    sweep: str
+    fired: int = 0
+    notified: int = 0
+    failed: int = 0
+    already: int = 0  # due when queried, but another run (or a person) had moved the case on
+    failures: list[str] = field(default_factory=list)
+
+    def fail(self, reference: str, why: str) -> None:
+        """Count a case that could not be handled, keeping its reason."""
+        self.failed += 1
+        self.failures.append(f"{reference}: {why}")
+
+    def summary(self) -> str:
+        """One line saying what the sweep did."""
+        parts = [f"fired {self.fired}", f"notified {self.notified}", f"failed {self.failed}"]
+        if self.already:
+            parts.append(f"already done {self.already}")
+        line = ", ".join(parts)
+        if self.failures:
+            more = len(self.failures) - QUOTED_FAILURES
+            line += " (" + "; ".join(self.failures[:QUOTED_FAILURES]) + (f"; and {more} more" if more > 0 else "") + ")"
+        return line
