@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # Each feature package exposes a blueprint `bp`; adding a feature adds one line here.
 BLUEPRINTS = (
     "caseflow.web",
+    "caseflow.api",
+    "caseflow.api.tokens_admin",
 )
 
 
