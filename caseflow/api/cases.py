@@ -8,7 +8,8 @@ from sqlalchemy.orm import joinedload
 from caseflow.api import bp
 from caseflow.api.auth import api_roles, api_user
 from caseflow.api.errors import ApiError
-from caseflow.api.inputs import MAX_ID, PAGING, choice, date, integer, json_object, only_members, optional_text, query_args, step_data, text
+from caseflow.api.inputs import (MAX_ID, PAGING, choice, contains, date, integer, json_object, only_members,
+                                 optional_text, query_args, step_data, text)
 from caseflow.api.paging import page
 from caseflow.api.serialize import case_detail, case_summary, history_dict, outcome_dict
 from caseflow.auth.access import ANY_ROLE
@@ -45,7 +46,7 @@ def _filtered(args: dict):
     if "due_before" in args:
         query = query.where(Case.next_review_due <= args["due_before"])
     if args.get("q", "").strip():
-        like = "%" + args["q"].strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = contains(args["q"])
         query = query.where(or_(Case.title.ilike(like, escape="\\"), Organisation.name.ilike(like, escape="\\")))
     sort = args.get("sort", "-created_at")
     column = SORTS[sort.lstrip("-")]

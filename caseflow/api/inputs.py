@@ -65,6 +65,12 @@ def text(max_length: int = 200) -> Callable[[str], str]:
     return parse
 
 
+def contains(text_: str) -> str:
+    """A LIKE pattern (escape character backslash) matching `text_` anywhere, its wildcards taken literally."""
+    escaped = text_.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 PAGING = {"limit": integer(1, MAX_LIMIT), "offset": integer(0, 10**9)}
 
 

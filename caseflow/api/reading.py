@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from caseflow.api import bp
 from caseflow.api.auth import api_roles
 from caseflow.api.errors import ApiError
-from caseflow.api.inputs import MAX_ID, PAGING, choice, query_args, text
+from caseflow.api.inputs import MAX_ID, PAGING, choice, contains, query_args, text
 from caseflow.api.paging import page
 from caseflow.api.serialize import case_summary, partner_detail, partner_summary, plain
 from caseflow.auth.access import ANY_ROLE
@@ -51,7 +51,7 @@ def list_partners():
     if "country" in args:
         query = query.where(Organisation.country == args["country"])
     if args.get("q", "").strip():
-        like = "%" + args["q"].strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        like = contains(args["q"])
         query = query.where(Organisation.name.ilike(like, escape="\\"))
     rows, meta = page(query, args, "api.list_partners")
     return jsonify(items=[partner_summary(p) for p in rows], **meta)

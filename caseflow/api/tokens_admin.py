@@ -46,7 +46,8 @@ def issue():
         form.user_id.errors.append(str(exc))
         return _page(form, status=400)
     flash(f"Token {token.prefix}… issued for {user.email}. Copy the secret now: it is not shown again.", "success")
-    return _page(_issue_form(), secret=secret)
+    body, status = _page(_issue_form(), secret=secret)
+    return body, status, {"Cache-Control": "no-store"}
 
 
 @bp.post("/<int:token_id>/revoke")
