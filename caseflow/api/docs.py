@@ -38,7 +38,7 @@ def openapi():
     return jsonify(openapi_document())
 
 
-@bp.route("/", defaults={"rest": ""}, methods=METHODS)
+@bp.route("/", defaults={"rest": ""}, methods=METHODS, strict_slashes=False)
 @bp.route("/<path:rest>", methods=METHODS)
 def unknown(rest: str):
     """Answer an unknown path with a JSON 404, or a known path with the wrong method with a JSON 405."""

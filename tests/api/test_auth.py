@@ -62,7 +62,8 @@ def test_api_endpoints_declare_their_roles(app):
 
 def test_the_openapi_document_needs_no_token_and_unknown_paths_answer_json(client):
     assert client.get("/api/v1/openapi.json").json["openapi"].startswith("3.")
-    missing = client.get("/api/v1/nothing-here")
-    assert missing.status_code == 404 and missing.json["error"] == "NotFound"
+    for path in ("/api/v1", "/api/v1/", "/api/v1/nothing-here", "/api/v1/cases/abc"):
+        missing = client.get(path)
+        assert missing.status_code == 404 and missing.json["error"] == "NotFound"
     wrong = client.delete("/api/v1/cases")
     assert wrong.status_code == 405 and wrong.headers["Allow"] == "GET, POST" and wrong.is_json

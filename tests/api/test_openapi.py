@@ -80,3 +80,36 @@ def test_every_operation_answers_as_documented(app, seeded, secrets, role):
 
 def test_invalid_requests_are_refused_with_a_documented_json_error(app, seeded, secrets):
     _run(app, seeded, secrets["officer"], GenerationMode.NEGATIVE, CHECKS + [negative_data_rejection])
+
+
+def test_a_whole_partnership_walked_through_the_api_matches_the_document(app, api):
+    """Propose, vet, agree, activate, review: every answer, success or refusal, conforms to the document."""
+    from tests.factories import REVIEW, VETTING, agreement, proposal
+
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    created = api("officer").post("/api/v1/cases", json={"data": proposal()})
+    schema["/cases"]["POST"].validate_response(created)
+    case_id = created.json["case"]["id"]
+    steps = [("reviewer2", "vet", VETTING), ("officer", "agree", agreement()),
+             ("officer", "activate", {"actual_start": created.json["case"]["facts"]["proposed_start"]}),
+             ("reviewer", "start_review", {"reason": "Ad hoc."}), ("reviewer", "complete_review", REVIEW)]
+    fire = schema["/cases/{case_id}/transitions"]["POST"]
+    for who, trigger, data in steps:
+        version = api(who).get(f"/api/v1/cases/{case_id}").json["version"]
+        stale = api(who).post(f"/api/v1/cases/{case_id}/transitions",
+                              json={"trigger": trigger, "data": data, "expected_version": version - 1})
+        assert stale.status_code == 409
+        fire.validate_response(stale)
+        moved = api(who).post(f"/api/v1/cases/{case_id}/transitions",
+                              json={"trigger": trigger, "data": data, "expected_version": version})
+        assert moved.status_code == 200, moved.json
+        fire.validate_response(moved)
+    refused = api("reviewer").post(f"/api/v1/cases/{case_id}/transitions",
+                                   json={"trigger": "begin_exit", "data": {"handover": "x"}})
+    assert refused.status_code == 422
+    fire.validate_response(refused)
+    history = api("auditor").get(f"/api/v1/cases/{case_id}/history")
+    schema["/cases/{case_id}/history"]["GET"].validate_response(history)
+    assert [r["trigger"] for r in history.json["items"]] == ["propose"] + [s[1] for s in steps]
+    queue = api("reviewer").get("/api/v1/queue")
+    schema["/queue"]["GET"].validate_response(queue)
