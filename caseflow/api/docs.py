@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import PathConverter
 
 from caseflow.api import bp
 from caseflow.api.errors import ApiError
@@ -38,8 +39,18 @@ def openapi():
     return jsonify(openapi_document())
 
 
+class AnyPathConverter(PathConverter):
+    """Like `path`, but also matching control characters such as a newline, so no API path escapes to HTML."""
+
+    regex = r"[\s\S]*?"
+    part_isolating = False
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", AnyPathConverter))
+
+
 @bp.route("/", defaults={"rest": ""}, methods=METHODS, strict_slashes=False)
-@bp.route("/<path:rest>", methods=METHODS)
+@bp.route("/<anypath:rest>", methods=METHODS)
 def unknown(rest: str):
     """Answer an unknown path with a JSON 404, or a known path with the wrong method with a JSON 405."""
     adapter = current_app.url_map.bind_to_environ(request.environ)

@@ -62,7 +62,7 @@ def test_api_endpoints_declare_their_roles(app):
 
 def test_the_openapi_document_needs_no_token_and_unknown_paths_answer_json(client):
     assert client.get("/api/v1/openapi.json").json["openapi"].startswith("3.")
-    for path in ("/api/v1", "/api/v1/", "/api/v1/nothing-here", "/api/v1/cases/abc"):
+    for path in ("/api/v1", "/api/v1/", "/api/v1/nothing-here", "/api/v1/cases/abc", "/api/v1/partners/%0A1"):
         missing = client.get(path)
         assert missing.status_code == 404 and missing.json["error"] == "NotFound"
     wrong = client.delete("/api/v1/cases")

@@ -22,7 +22,7 @@ from caseflow.clock import set_clock
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
-EXAMPLES = 25
+EXAMPLES = 30
 
 
 @pytest.fixture
@@ -52,23 +52,24 @@ def test_the_document_covers_every_api_route_and_method(app, client):
     assert len(_operations(app)) >= len(documented) - 1  # schemathesis loads it (it leaves out the document itself)
 
 
-def _strategy(operation, mode: GenerationMode, seeded):
+def _strategy(operation, mode: GenerationMode, seeded, headers: dict):
     """Generated requests, half of them aimed at the seeded cases and their partner so reads find data."""
     aimed = []
     for name, ids in (("case_id", [c.id for c in seeded]), ("partner_id", [seeded[0].partner_id])):
         if any(p.name == name for p in operation.path_parameters):
-            aimed = [operation.as_strategy(generation_mode=mode, path_parameters={name: i}) for i in ids]
-    return st.one_of(operation.as_strategy(generation_mode=mode), *aimed)
+            aimed = [operation.as_strategy(generation_mode=mode, headers=headers, path_parameters={name: i})
+                     for i in ids]
+    return st.one_of(operation.as_strategy(generation_mode=mode, headers=headers), *aimed)
 
 
 def _run(app, seeded, secret: str, mode: GenerationMode, checks) -> None:
     headers = {"Authorization": f"Bearer {secret}"}
     for operation in _operations(app):
-        @given(case=_strategy(operation, mode, seeded))
+        @given(case=_strategy(operation, mode, seeded, headers))
         @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
                   suppress_health_check=list(HealthCheck))
         def check(case):
-            case.call_and_validate(headers=headers, checks=checks)
+            case.call_and_validate(checks=checks)
 
         check()
 
