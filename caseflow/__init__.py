@@ -16,6 +16,8 @@ BLUEPRINTS = (
     "caseflow.imports",
     "caseflow.audit",
     "caseflow.scheduler_admin",
+    "caseflow.api",
+    "caseflow.api.tokens_admin",
 )
 
 

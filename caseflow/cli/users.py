@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from caseflow.extensions import db
-from caseflow.models import ROLES, ApiToken, User
+from caseflow.models import ROLES, User
 
 
 @click.group("user")
@@ -46,19 +46,57 @@ def list_users():
         click.echo(f"{user.role:9} {user.email:40} {user.office or '':20}{state}")
 
 
+def _user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no user {email}")
+    return user
+
+
 @user_group.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", help="What the token is for.")
 @with_appcontext
 def issue_token(email, name):
     """Issue an API token for a user; the secret is printed once."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None:
-        raise click.ClickException(f"no user {email}")
-    token, secret = ApiToken.issue(user, name)
-    db.session.add(token)
-    db.session.commit()
+    from caseflow.api import tokens
+
+    try:
+        _, secret = tokens.issue(_user(email), name)
+    except tokens.TokenError as exc:
+        raise click.ClickException(str(exc)) from None
     click.echo(secret)
+
+
+@user_group.command("tokens")
+@click.argument("email")
+@with_appcontext
+def list_tokens(email):
+    """List a user's API tokens: id, prefix, name, issued, last used, state."""
+    from caseflow.api import tokens
+
+    found = tokens.tokens_of(_user(email))
+    for token in found:
+        used = token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "never"
+        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        click.echo(f"{token.id:>5} {token.prefix:10} {token.name[:30]:30} {token.created_at:%Y-%m-%d} {used:16} {state}")
+    click.echo(f"{len(found)} token(s) for {email.strip().lower()}.")
+
+
+@user_group.command("revoke-token")
+@click.argument("prefix_or_id")
+@with_appcontext
+def revoke_token(prefix_or_id):
+    """Revoke an API token, named by its id or its prefix (cf_AbC123x)."""
+    from caseflow.api import tokens
+
+    try:
+        token = tokens.find(prefix_or_id)
+    except tokens.TokenError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not tokens.revoke(token):
+        raise click.ClickException(f"token {token.id} ({token.prefix}) was revoked already")
+    click.echo(f"Revoked token {token.id} ({token.prefix}) of {token.user.email}.")
 
 
 COMMANDS = [user_group]
