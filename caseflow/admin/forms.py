@@ -9,7 +9,7 @@ from caseflow.models import ROLE_LABELS
 class NewUserForm(FlaskForm):
     email = EmailField("E-mail", validators=[InputRequired(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="an e-mail address such as name@example.org"), Length(max=254)])
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
-    role = SelectField("Role", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Role", choices=dict(ROLE_LABELS))
     office = StringField("Office", validators=[Optional(), Length(max=120)])
     password = PasswordField("Password", validators=[InputRequired(), Length(min=10, max=200,
                              message="at least 10 characters")])
@@ -17,7 +17,7 @@ class NewUserForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Role", choices=dict(ROLE_LABELS))
     submit = SubmitField("Change")
 
 

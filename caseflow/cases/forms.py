@@ -12,7 +12,7 @@ from caseflow.models import Organisation
 from caseflow.workflow.definition import FieldSpec, WorkflowDefinition
 
 _cache: dict[tuple[int, str], type[FlaskForm]] = {}
-BLANK = ("", "—")
+BLANK = {"": "—"}
 
 
 class StepForm(FlaskForm):
@@ -60,8 +60,8 @@ def _validators(spec: FieldSpec) -> list:
     return chain
 
 
-def _choices(spec: FieldSpec) -> list[tuple[str, str]]:
-    return [BLANK, *((key, label) for key, label in (spec.choices or {}).items())]
+def _choices(spec: FieldSpec) -> dict[str, str]:
+    return {**BLANK, **(spec.choices or {})}
 
 
 def make_field(spec: FieldSpec):
@@ -76,7 +76,7 @@ def make_field(spec: FieldSpec):
             return SelectField(choices=_choices(spec), **kw)
         case "partner":
             # The organisations are filled in per request (bind_partner_choices); they change.
-            return SelectField(choices=[], validate_choice=False, **kw)
+            return SelectField(choices={}, validate_choice=False, **kw)
         case "affirm" | "bool":
             return BooleanField(**kw)
         case "decimal":
@@ -95,6 +95,8 @@ def step_form_class(definition: WorkflowDefinition, form_name: str) -> type[Step
         attrs = {spec.name: make_field(spec) for spec in specs}
         attrs["field_names"] = tuple(spec.name for spec in specs)
         attrs["submit"] = SubmitField("Submit")
+        if form_name == definition.creating_trigger.form:
+            attrs["version"] = None  # a new case has no version to check
         _cache[key] = type(f"{form_name.title().replace('_', '')}Form", (StepForm,), attrs)
     return _cache[key]
 
@@ -105,7 +107,7 @@ def bind_partner_choices(form: StepForm, definition: WorkflowDefinition, form_na
     if not partner_fields:
         return
     rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
-    choices = [("", "— a new partner, described below —"), *((str(i), name) for i, name in rows)]
+    choices = {"": "— a new partner, described below —", **{str(i): name for i, name in rows}}
     for name in partner_fields:
         form[name].choices = choices
 

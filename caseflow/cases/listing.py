@@ -34,23 +34,23 @@ class CaseFilterForm(Form):
     office = SelectField("Office", validators=[Optional()])
     owner = SelectField("Owner", validators=[Optional()])
     due_before = DateField("Review due before", validators=[Optional()])
-    sort = SelectField("Sort by", choices=[(k, label) for k, (label, _) in SORTS.items()], default="newest")
+    sort = SelectField("Sort by", choices={k: label for k, (label, _) in SORTS.items()}, default="newest")
     page = IntegerField(validators=[Optional(), NumberRange(min=1)], default=1)
 
 
 def filter_form(args, states: dict[str, str]) -> CaseFilterForm:
     """The filter form over the query string, with its choices from the database (indexed DISTINCTs)."""
     form = CaseFilterForm(args)
-    anything = [("", "Any")]
-    form.state.choices = anything + list(states.items())
-    form.partner_type.choices = anything + list(PARTNER_TYPES.items())
+    anything = {"": "Any"}
+    form.state.choices = {**anything, **states}
+    form.partner_type.choices = {**anything, **PARTNER_TYPES}
     countries = db.session.scalars(select(Organisation.country).where(Organisation.country.is_not(None))
                                    .distinct().order_by(Organisation.country))
-    form.country.choices = anything + [(c, c) for c in countries]
+    form.country.choices = {**anything, **{c: c for c in countries}}
     offices = db.session.scalars(select(Case.office).distinct().order_by(Case.office))
-    form.office.choices = anything + [(o, o) for o in offices]
+    form.office.choices = {**anything, **{o: o for o in offices}}
     owners = db.session.execute(select(User.id, User.name).where(User.role == "officer").order_by(User.name))
-    form.owner.choices = anything + [(str(i), n) for i, n in owners]
+    form.owner.choices = {**anything, **{str(i): n for i, n in owners}}
     form.validate()
     return form
 
