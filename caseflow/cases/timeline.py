@@ -33,7 +33,10 @@ def describe_fields(definition: WorkflowDefinition, record: HistoryRecord) -> li
     spec = definition.transitions.get(record.trigger)
     specs = {s.name: s for s in definition.forms.get(spec.form, ())} if spec else {}
     shown = []
-    for name, value in data.items():
+    # The form's own order, then anything the definition no longer names.
+    names = [n for n in specs if n in data] + [n for n in data if n not in specs]
+    for name in names:
+        value = data[name]
         s = specs.get(name)
         if value is None or value == "":
             continue
