@@ -24,6 +24,8 @@ def render_error(error: HTTPException):
     """Answer an HTTP error as a page, or as JSON under /api/."""
     code = error.code or 500
     title, explanation = MESSAGES.get(code, (error.name, error.description))
+    if code != 400 and error.description and error.description != type(error).description:
+        explanation = error.description  # a view's own words, e.g. which state the case moved to
     if _wants_json():
         return jsonify(error=error.name, message=error.description, status=code), code
     return render_template("errors/error.html", code=code, title=title, explanation=explanation), code
