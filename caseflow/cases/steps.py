@@ -9,7 +9,7 @@ from caseflow.cases import bp
 from caseflow.cases.forms import bind_partner_choices, initial_data, step_form_class
 from caseflow.extensions import db
 from caseflow.models import Case
-from caseflow.workflow import Actor, Conflict, GuardFailed, InvalidData, current_workflow
+from caseflow.workflow import Actor, GuardFailed, InvalidData, WorkflowError, current_workflow
 
 FIRING_ROLES = ("officer", "reviewer")
 
@@ -48,7 +48,7 @@ def fire(case_id: int, trigger: str):
         try:
             wf.fire(case.id, trigger, Actor.of(current_user), form.step_data(),
                     expected_version=form.expected_version(), comment=form.comment.data or None)
-        except (InvalidData, GuardFailed, Conflict) as error:
+        except WorkflowError as error:
             problems, status = _refused(form, error)
         else:
             flash(f"{spec.label}: done. {case.reference} is now {wf.label(spec.dest)}.", "success")
@@ -70,7 +70,7 @@ def new():
     if form.validate_on_submit():
         try:
             outcome = wf.propose(Actor.of(current_user), form.step_data(), comment=form.comment.data or None)
-        except (InvalidData, GuardFailed) as error:
+        except WorkflowError as error:
             problems, status = _refused(form, error)
         else:
             flash(f"Proposed: CF-{outcome.case_id:06d} waits for vetting.", "success")
