@@ -15,7 +15,7 @@ from caseflow.models import Case, Notification
 from caseflow.workflow import current_workflow
 
 # What an officer does next on their own case, by state.
-OFFICER_TODO = {"vetted": "Record the agreement", "agreed": "Activate", "exiting": "Complete the exit"}
+OFFICER_TODO = {"vetted": "Record the agreement", "agreed": "Activate", "exiting": "Complete the exit plan"}
 
 
 @bp.get("/cases")
@@ -57,4 +57,7 @@ def mine():
         .order_by(Notification.created_at.desc()).limit(20)).all()
     waiting = [c for c in cases if c.state in OFFICER_TODO]
     others = [c for c in cases if c.state not in OFFICER_TODO]
-    return render_template("cases/mine.html", waiting=waiting, others=others, notes=notes, todo=OFFICER_TODO)
+    wf = current_workflow()
+    options = {state: wf.triggers_for(state, current_user.role) for state in OFFICER_TODO}
+    return render_template("cases/mine.html", waiting=waiting, others=others, notes=notes, todo=OFFICER_TODO,
+                           options=options)

@@ -11,8 +11,10 @@ from caseflow.clock import today
 from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.reviews import bp
+from caseflow.workflow import current_workflow
 
 LIMIT = 200
+QUEUE_TRIGGERS = ("start_review", "complete_review")  # the queue offers the review steps only
 
 
 def queue_query(office: str | None, reviewer_id: int | None):
@@ -33,4 +35,8 @@ def queue():
     me = current_user.id if current_user.role == "reviewer" else None
     cases = db.session.scalars(queue_query(office, me).limit(LIMIT)).all()
     offices = db.session.scalars(select(Case.office).distinct().order_by(Case.office)).all()
-    return render_template("reviews/queue.html", cases=cases, offices=offices, office=office, me=me, limit=LIMIT)
+    wf = current_workflow()
+    actions = {state: [t for t in wf.triggers_for(state, current_user.role) if t.trigger in QUEUE_TRIGGERS]
+               for state in ("active", "under_review")}
+    return render_template("reviews/queue.html", cases=cases, offices=offices, office=office, me=me, limit=LIMIT,
+                           actions=actions)

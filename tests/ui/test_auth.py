@@ -114,3 +114,12 @@ def test_an_unexpected_error_outside_tests_is_a_500_page(database_url):
     with app.app_context():
         db.engine.dispose()
 
+
+
+def test_a_user_deactivated_while_signed_in_is_signed_out(client, users, sign_in):
+    sign_in(users["officer"])
+    assert client.get("/cases").status_code == 200
+    users["officer"].is_active_user = False
+    db.session.commit()
+    g.pop("_login_user", None)
+    assert client.get("/cases").status_code == 302

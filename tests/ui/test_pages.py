@@ -58,6 +58,7 @@ def test_the_queue_puts_my_reviews_first_then_the_most_overdue(client, users, ca
     page = text_of(client.get("/queue"))
     assert fresh.title not in page
     assert page.index("Mine") < page.index("Old one") < page.index("Theirs")
+    assert f"/cases/{mine.id}/complete_review" in page and f"/cases/{old.id}/start_review" in page
     late = (today() - db.session.get(Case, old.id).next_review_due).days
     assert f'<td class="overdue">{late}</td>' in page
     assert "Theirs" not in text_of(client.get("/queue?office=Bamako"))
