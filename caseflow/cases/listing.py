@@ -120,7 +120,7 @@ def search(form: CaseFilterForm) -> Page:
     return Page(rows, total, page, PER_PAGE)
 
 
-def page_args(args, page: int) -> dict:
-    """The query string of the same search on another page."""
+def page_args(args, page: int, **changes) -> dict:
+    """The query string of the same search on another page (or sorted otherwise, with `sort=`)."""
     kept = {k: v for k, v in args.items() if k != "page" and v not in ("", None)}
-    return {**kept, "page": page}
+    return {**kept, **changes, "page": page}

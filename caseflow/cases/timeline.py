@@ -48,8 +48,8 @@ def describe_fields(definition: WorkflowDefinition, record: HistoryRecord) -> li
     return shown
 
 
-def timeline(definition: WorkflowDefinition, case_id: int, page: int) -> tuple[list[Entry], int]:
-    """One page of the timeline (newest first) and the number of pages of history."""
+def timeline(definition: WorkflowDefinition, case_id: int, page: int) -> tuple[list[Entry], int, int]:
+    """One page of the timeline (newest first), that page's number and the number of pages of history."""
     total = db.session.scalar(select(func.count()).select_from(HistoryRecord).where(HistoryRecord.case_id == case_id))
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
@@ -61,7 +61,7 @@ def timeline(definition: WorkflowDefinition, case_id: int, page: int) -> tuple[l
                      fields=describe_fields(definition, r)) for r in records]
     entries += [Entry("comment", c.created_at, c.author.name, comment=c) for c in _comments(case_id, records, page, pages)]
     entries.sort(key=lambda e: (e.at, e.kind == "record"), reverse=True)
-    return entries, pages
+    return entries, page, pages
 
 
 def _comments(case_id: int, records: list[HistoryRecord], page: int, pages: int) -> list[Comment]:

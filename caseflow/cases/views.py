@@ -24,7 +24,7 @@ def index():
     """List cases with filters, search, sorting and pages."""
     form = listing.filter_form(request.args, current_workflow().definition.states)
     return render_template("cases/index.html", form=form, page=listing.search(form),
-                           page_args=lambda n: listing.page_args(request.args, n))
+                           page_args=lambda n, **changes: listing.page_args(request.args, n, **changes))
 
 
 @bp.get("/cases/<int:case_id>")
@@ -37,10 +37,9 @@ def detail(case_id: int):
         abort(404)
     wf = current_workflow()
     options = wf.triggers_for(case.state, current_user.role)
-    entries, pages = timeline(wf.definition, case.id, request.args.get("page", 1, type=int))
+    entries, page, pages = timeline(wf.definition, case.id, request.args.get("page", 1, type=int))
     return render_template(
-        "cases/detail.html", case=case, options=options, entries=entries, pages=pages,
-        page=request.args.get("page", 1, type=int),
+        "cases/detail.html", case=case, options=options, entries=entries, page=page, pages=pages,
         diagram=workflow_svg(wf.definition, case.state, {t.trigger for t in options}))
 
 

@@ -46,6 +46,7 @@ def test_the_list_sorts_and_pages(client, users, cases, sign_in, ngo):
     sign_in(users["officer"])
     first = text_of(client.get("/cases?sort=title"))
     assert "Page 1 of 2" in first and "Case 00" in first and "Case 54" not in first
+    assert "/cases?sort=partner&amp;page=1" in first and "Title ▾" in first
     second = text_of(client.get("/cases?sort=title&page=2"))
     assert "Case 54" in second and "Case 00" not in second
     newest = text_of(client.get("/cases"))
@@ -102,6 +103,7 @@ def test_the_timeline_merges_comments_and_pages_long_histories(client, users, ca
     assert "1 / 2" in first
     second = text_of(client.get(f"/cases/{case.id}?page=2"))
     assert "Target 5<" in second and "Looks sound." not in second and "Propose" in second
+    assert "2 / 2" in text_of(client.get(f"/cases/{case.id}?page=99"))
 
 
 def test_times_are_shown_in_the_configured_zone(app, client, users, cases, sign_in):
