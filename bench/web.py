@@ -123,7 +123,7 @@ def main(argv: list[str]) -> None:
         session["_user_id"], session["_fresh"] = "3", True  # user3 is an auditor
     pages = ["/cases", "/cases?state=active&sort=review", "/cases?sort=partner&page=200", "/cases?q=water",
              "/cases?partner_type=company&country=Mali", "/cases?office=Dakar&sort=title&page=3",
-             "/cases/1", "/cases/1?page=10"]
+             "/cases/1", "/cases/1?page=10", "/", "/queue", "/partners?page=3"]
     results = {url: measure(client, url, args.repeat) for url in pages}
     for url, ms in results.items():
         print(f"{ms:8.1f} ms  median  GET {url}")
