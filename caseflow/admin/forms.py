@@ -7,7 +7,9 @@ from caseflow.models import ROLE_LABELS
 
 
 class NewUserForm(FlaskForm):
-    email = EmailField("E-mail", validators=[InputRequired(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="an e-mail address such as name@example.org"), Length(max=254)])
+    email = EmailField("E-mail", validators=[
+        InputRequired(), Length(max=254),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="an e-mail address such as name@example.org")])
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     role = SelectField("Role", choices=dict(ROLE_LABELS))
     office = StringField("Office", validators=[Optional(), Length(max=120)])

@@ -46,7 +46,8 @@ def _path(a: tuple[float, float], b: tuple[float, float], same: bool) -> tuple[s
                 (acx + bcx) / 2, ay - lift * 0.75 - 4, "middle")
     drop = 60 + 14 * round((ax - bx) / (BOX_W + GAP))  # backward: an arc below, under the others' labels
     y = ay + BOX_H
-    return f"M{acx - 8},{y} C{acx - 8},{y + drop} {bcx + 30},{y + drop} {bcx + 30},{y}", (acx + bcx) / 2 + 10, y + drop * 0.75 + 12, "middle"
+    path = f"M{acx - 8},{y} C{acx - 8},{y + drop} {bcx + 30},{y + drop} {bcx + 30},{y}"
+    return path, (acx + bcx) / 2 + 10, y + drop * 0.75 + 12, "middle"
 
 
 def _edge(a, b, label: str, same: bool, live: bool) -> str:

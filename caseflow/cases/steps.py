@@ -40,8 +40,10 @@ def fire(case_id: int, trigger: str):
     if current_user.role not in spec.roles:
         abort(403)
     if not wf.may_fire(case, trigger, Actor.of(current_user)):
-        abort(409, description=f"{case.reference} is {wf.label(case.state)} now: “{spec.label}” cannot be done from there.")
-    form = step_form_class(wf.definition, spec.form)(data={**initial_data(wf.definition, spec.form, case), "version": case.version})
+        abort(409, description=f"{case.reference} is {wf.label(case.state)} now: "
+                               f"“{spec.label}” cannot be done from there.")
+    prefill = {**initial_data(wf.definition, spec.form, case), "version": case.version}
+    form = step_form_class(wf.definition, spec.form)(data=prefill)
     bind_partner_choices(form, wf.definition, spec.form)
     problems, status = [], 200
     if form.validate_on_submit():

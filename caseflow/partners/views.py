@@ -33,7 +33,8 @@ def index():
     """List organisations, searchable by name and filtered by type and country, a page at a time."""
     form = PartnerFilterForm(request.args)
     form.type.choices = {"": "Any", **PARTNER_TYPES}
-    countries = db.session.scalars(select(Organisation.country).where(Organisation.country.is_not(None)).distinct().order_by(Organisation.country))
+    countries = db.session.scalars(select(Organisation.country).where(Organisation.country.is_not(None))
+                                   .distinct().order_by(Organisation.country))
     form.country.choices = {"": "Any", **{c: c for c in countries}}
     page = form.page.data if form.validate() and form.page.data else 1
     where = _filters(form)
