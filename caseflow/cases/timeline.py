@@ -22,6 +22,7 @@ class Entry:
     record: HistoryRecord | None = None
     comment: Comment | None = None
     fields: list[tuple[str, str]] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def describe_fields(definition: WorkflowDefinition, record: HistoryRecord) -> list[tuple[str, str]]:
@@ -48,6 +49,18 @@ def describe_fields(definition: WorkflowDefinition, record: HistoryRecord) -> li
     return shown
 
 
+def describe_changes(definition: WorkflowDefinition, record: HistoryRecord) -> list[tuple[str, str, str]]:
+    """The case columns this step changed from an earlier value, as (label, before, after)."""
+    try:
+        changes = json.loads(record.data).get("changes", {})
+    except ValueError:
+        return []
+    spec = definition.transitions.get(record.trigger)
+    labels = {s.column: s.label for s in definition.forms.get(spec.form, ()) if s.column} if spec else {}
+    return [(labels.get(column, column.replace("_", " ").capitalize()), str(before), str(after))
+            for column, (before, after) in sorted(changes.items()) if before is not None and before != after]
+
+
 def timeline(definition: WorkflowDefinition, case_id: int, page: int) -> tuple[list[Entry], int, int]:
     """One page of the timeline (newest first), that page's number and the number of pages of history."""
     total = db.session.scalar(select(func.count()).select_from(HistoryRecord).where(HistoryRecord.case_id == case_id))
@@ -58,7 +71,7 @@ def timeline(definition: WorkflowDefinition, case_id: int, page: int) -> tuple[l
         .order_by(HistoryRecord.seq.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     names = _user_names({r.actor_user_id for r in records if r.actor_user_id})
     entries = [Entry("record", r.at, names.get(r.actor_user_id, r.actor), record=r,
-                     fields=describe_fields(definition, r)) for r in records]
+                     fields=describe_fields(definition, r), changes=describe_changes(definition, r)) for r in records]
     entries += [Entry("comment", c.created_at, c.author.name, comment=c) for c in _comments(case_id, records, page, pages)]
     entries.sort(key=lambda e: (e.at, e.kind == "record"), reverse=True)
     return entries, page, pages

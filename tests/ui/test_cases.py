@@ -101,6 +101,7 @@ def test_the_timeline_merges_comments_and_pages_long_histories(client, users, ca
     first = text_of(client.get(f"/cases/{case.id}"))
     assert "Looks sound." in first and "Target 59" in first and "Target 5<" not in first
     assert "1 / 2" in first
+    assert "Changed new operational targets: <del>Target 58</del> → Target 59" in first
     second = text_of(client.get(f"/cases/{case.id}?page=2"))
     assert "Target 5<" in second and "Looks sound." not in second and "Propose" in second
     assert "2 / 2" in text_of(client.get(f"/cases/{case.id}?page=99"))
