@@ -10,7 +10,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Each feature package exposes a blueprint `bp`; adding a feature adds one line here.
 BLUEPRINTS = (
-    "caseflow.web",
+    "caseflow.ui",
+    "caseflow.auth",
+    "caseflow.dashboard",
+    "caseflow.cases",
+    "caseflow.partners",
+    "caseflow.reviews",
+    "caseflow.notifications",
+    "caseflow.admin",
     "caseflow.documents",
     "caseflow.comments",
     "caseflow.imports",
@@ -45,6 +52,7 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions and load the workflow definition."""
     from caseflow import auth, database, models, workflow  # noqa: F401 - registers listeners and tables
     from caseflow.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from caseflow.ui.security import init_security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -52,6 +60,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    init_security(app)
     workflow.init_app(app)
 
 
@@ -64,7 +73,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Friendly pages for the HTTP errors people can meet."""
+    """Friendly pages for the HTTP errors people can meet (JSON under /api/)."""
+    from caseflow.ui.errors import register
+
+    register(app)
 
 
 def register_commands(app: Flask) -> None:

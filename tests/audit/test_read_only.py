@@ -8,8 +8,8 @@ from caseflow.extensions import db
 from caseflow.models import ApiToken
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-# Signing in and out (and changing one's own password) change no case: auditors must be able to.
-OWN_SESSION = ("auth.",)
+# Signing in and out, and marking one's own notifications read, change no case: auditors must be able to.
+OWN_SESSION = ("auth.", "notifications.")
 # The API's catch-all answers a JSON 404 for any method and path; it writes nothing.
 NOT_A_WRITE = {"api.unknown"}
 SAMPLE_VALUES = {"trigger": "vet", "kind": "other", "format": "csv"}

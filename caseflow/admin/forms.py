@@ -1,0 +1,27 @@
+"""Forms to create users, change a role and (de)activate an account."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from caseflow.models import ROLE_LABELS
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField("E-mail", validators=[
+        InputRequired(), Length(max=254),
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="an e-mail address such as name@example.org")])
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    role = SelectField("Role", choices=dict(ROLE_LABELS))
+    office = StringField("Office", validators=[Optional(), Length(max=120)])
+    password = PasswordField("Password", validators=[InputRequired(), Length(min=10, max=200,
+                             message="at least 10 characters")])
+    submit = SubmitField("Create the user")
+
+
+class RoleForm(FlaskForm):
+    role = SelectField("Role", choices=dict(ROLE_LABELS))
+    submit = SubmitField("Change")
+
+
+class ActiveForm(FlaskForm):
+    submit = SubmitField("Apply")

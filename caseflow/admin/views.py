@@ -1,0 +1,70 @@
+"""The users page: list, create, change role, deactivate and reactivate."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from caseflow.admin import bp
+from caseflow.admin.forms import ActiveForm, NewUserForm, RoleForm
+from caseflow.auth.access import roles_required
+from caseflow.extensions import db
+from caseflow.models import ROLE_LABELS, User
+
+
+def _user(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@roles_required("admin")
+def users():
+    """List users; create one with a role, an office and a password."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+            form.email.errors.append("A user with this e-mail exists already.")
+        else:
+            user = User(email=email, name=form.name.data.strip(), role=form.role.data, office=form.office.data or None)
+            user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.commit()
+            flash(f"{user.name} can now sign in as {ROLE_LABELS[user.role].lower()}.", "success")
+            return redirect(url_for("admin.users"))
+    people = db.session.scalars(select(User).order_by(User.is_active_user.desc(), User.name)).all()
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("admin/users.html", form=form, people=people, role_form=RoleForm(),
+                           active_form=ActiveForm(), roles=ROLE_LABELS), status
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@roles_required("admin")
+def change_role(user_id: int):
+    """Give a user another role."""
+    user, form = _user(user_id), RoleForm()
+    if not form.validate_on_submit():
+        flash("Nothing was changed: choose one of the roles.", "error")
+    elif user.id == current_user.id and form.role.data != "admin":
+        flash("You cannot take the admin role from yourself; ask another admin.", "error")
+    else:
+        user.role = form.role.data
+        db.session.commit()
+        flash(f"{user.name} is now {ROLE_LABELS[user.role].lower()}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@roles_required("admin")
+def toggle_active(user_id: int):
+    """Deactivate an active user or reactivate a deactivated one (never yourself)."""
+    user, form = _user(user_id), ActiveForm()
+    if not form.validate_on_submit():
+        flash("Nothing was changed: the form expired, reload the page.", "error")
+    elif user.id == current_user.id:
+        flash("You cannot deactivate yourself.", "error")
+    else:
+        user.is_active_user = not user.is_active_user
+        db.session.commit()
+        flash(f"{user.name} is {'reactivated' if user.is_active_user else 'deactivated and can no longer sign in'}.", "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,59 @@
+"""Sign in and sign out."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from caseflow.auth import bp
+from caseflow.auth.forms import LoginForm, LogoutForm
+from caseflow.clock import utcnow
+from caseflow.extensions import db, limiter
+from caseflow.models import User
+
+
+def safe_next(target: str | None) -> str | None:
+    """Return `target` if it is a local path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _login_failed(response) -> bool:
+    """Count only failed sign-ins against the limit."""
+    return bool(g.get("login_failed"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["CASEFLOW_LOGIN_LIMIT"], methods=["POST"], deduct_when=_login_failed)
+def login():
+    """Show the sign-in form; sign the user in when the e-mail and password match an active user."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
+        if user is not None and user.check_password(form.password.data) and user.is_active_user:
+            user.last_login_at = utcnow()
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome, {user.name}.", "success")
+            return redirect(safe_next(form.next.data) or url_for("dashboard.index"))
+        g.login_failed = True
+        # One message for every failure, so the form does not reveal which accounts exist.
+        form.password.errors.append("The e-mail or password is wrong, or the account is deactivated.")
+    return render_template("auth/login.html", form=form), 401 if g.get("login_failed") else 200
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (a POST with the CSRF token, so no other site can sign people out)."""
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,123 @@
+"""Forms built from the workflow definition: one FlaskForm class per step, made once and cached."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
+                     SubmitField, TextAreaField)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from caseflow.extensions import db
+from caseflow.models import Organisation
+from caseflow.workflow.definition import FieldSpec, WorkflowDefinition
+
+_cache: dict[tuple[int, str], type[FlaskForm]] = {}
+BLANK = {"": "—"}
+
+
+class StepForm(FlaskForm):
+    """What every step's form carries besides its fields: the version seen and a comment."""
+
+    version = HiddenField(validators=[InputRequired(message="The form lost the case version: reload the page.")])
+    comment = TextAreaField("Comment for the history (optional)", validators=[Optional(), Length(max=2000)])
+
+    def step_fields(self):
+        """The fields that come from the definition, in its order."""
+        return [self[name] for name in self.field_names]
+
+    def fields_named(self, prefix: str, matching: bool = True):
+        """The step's fields whose names start (or, with matching=False, do not start) with `prefix`."""
+        return [f for f in self.step_fields() if f.name.startswith(prefix) == matching]
+
+    def step_data(self) -> dict:
+        """The submitted values as the engine takes them: typed, with blanks as None."""
+        data = {}
+        for name in self.field_names:
+            value = self[name].data
+            data[name] = None if value == "" else value
+        return data
+
+    def expected_version(self) -> int | None:
+        """The case version the user saw when the form was drawn."""
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+def _validators(spec: FieldSpec) -> list:
+    if spec.type in {"affirm", "bool"}:
+        return []
+    chain = [InputRequired(message="is required")] if spec.required else [Optional()]
+    if spec.max_length:
+        chain.append(Length(max=spec.max_length))
+    if spec.type == "integer" and (spec.min is not None or spec.max is not None):
+        chain.append(NumberRange(min=spec.min, max=spec.max))
+    if spec.type == "decimal":
+        chain.append(NumberRange(min=0))
+    if spec.type == "currency":
+        chain.append(Regexp(r"^[A-Za-z]{3}$", message="a three-letter currency code such as USD"))
+    return chain
+
+
+def _choices(spec: FieldSpec) -> dict[str, str]:
+    return {**BLANK, **(spec.choices or {})}
+
+
+def make_field(spec: FieldSpec):
+    """The WTForms field for one FieldSpec, with the definition's label and help text."""
+    kw = {"label": spec.label, "description": spec.help, "validators": _validators(spec)}
+    match spec.type:
+        case "textarea":
+            return TextAreaField(**kw)
+        case "date":
+            return DateField(**kw)
+        case "choice":
+            return SelectField(choices=_choices(spec), **kw)
+        case "partner":
+            # The organisations are filled in per request (bind_partner_choices); they change.
+            return SelectField(choices={}, validate_choice=False, **kw)
+        case "affirm" | "bool":
+            return BooleanField(**kw)
+        case "decimal":
+            return DecimalField(places=2, **kw)
+        case "integer":
+            return IntegerField(**kw)
+        case _:  # text, currency
+            return StringField(**kw)
+
+
+def step_form_class(definition: WorkflowDefinition, form_name: str) -> type[StepForm]:
+    """The form class of the step `form_name`, built from its FieldSpecs on first use."""
+    key = (id(definition), form_name)
+    if key not in _cache:
+        specs = definition.forms[form_name]
+        attrs = {spec.name: make_field(spec) for spec in specs}
+        attrs["field_names"] = tuple(spec.name for spec in specs)
+        attrs["submit"] = SubmitField("Submit")
+        if form_name == definition.creating_trigger.form:
+            attrs["version"] = None  # a new case has no version to check
+        _cache[key] = type(f"{form_name.title().replace('_', '')}Form", (StepForm,), attrs)
+    return _cache[key]
+
+
+def bind_partner_choices(form: StepForm, definition: WorkflowDefinition, form_name: str) -> None:
+    """Offer the organisations in the directory to every partner field of `form`."""
+    partner_fields = [s.name for s in definition.forms[form_name] if s.type == "partner"]
+    if not partner_fields:
+        return
+    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+    choices = {"": "— a new partner, described below —", **{str(i): name for i, name in rows}}
+    for name in partner_fields:
+        form[name].choices = choices
+
+
+def initial_data(definition: WorkflowDefinition, form_name: str, case) -> dict:
+    """Prefill a step's fields from the case columns they are stored in (e.g. the agreed objectives)."""
+    data = {}
+    for spec in definition.forms[form_name]:
+        value = getattr(case, spec.column, None) if spec.column and case is not None else None
+        if value is not None:
+            data[spec.name] = value
+    return data
+

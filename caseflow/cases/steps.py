@@ -1,0 +1,82 @@
+"""The step forms: propose a partnership, and fire any other trigger, through the engine."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from caseflow.auth.access import roles_required
+from caseflow.cases import bp
+from caseflow.cases.forms import bind_partner_choices, initial_data, step_form_class
+from caseflow.extensions import db
+from caseflow.models import Case
+from caseflow.workflow import Actor, GuardFailed, InvalidData, WorkflowError, current_workflow
+
+FIRING_ROLES = ("officer", "reviewer")
+
+
+def _refused(form, error) -> tuple[list[str], int]:
+    """Turn the engine's refusal into messages: beside the fields, or above the form."""
+    if isinstance(error, InvalidData):
+        general = []
+        for name, message in error.errors.items():
+            if name in form.field_names:
+                form[name].errors = [*form[name].errors, message]
+            else:
+                general.append(f"{name}: {message}")
+        return general, 422
+    if isinstance(error, GuardFailed):
+        return [why for _, why in error.reasons], 422
+    return [error.message], error.status
+
+
+@bp.route("/cases/<int:case_id>/<trigger>", methods=["GET", "POST"])
+@roles_required(*FIRING_ROLES)
+def fire(case_id: int, trigger: str):
+    """Show a step's form; on submission fire the trigger with the version the user saw."""
+    wf, case = current_workflow(), db.session.get(Case, case_id)
+    spec = wf.definition.transitions.get(trigger)
+    if case is None or spec is None or spec.sources is None:
+        abort(404)
+    if current_user.role not in spec.roles:
+        abort(403)
+    if not wf.may_fire(case, trigger, Actor.of(current_user)):
+        abort(409, description=f"{case.reference} is {wf.label(case.state)} now: "
+                               f"“{spec.label}” cannot be done from there.")
+    prefill = {**initial_data(wf.definition, spec.form, case), "version": case.version}
+    form = step_form_class(wf.definition, spec.form)(data=prefill)
+    bind_partner_choices(form, wf.definition, spec.form)
+    problems, status = [], 200
+    if form.validate_on_submit():
+        try:
+            wf.fire(case.id, trigger, Actor.of(current_user), form.step_data(),
+                    expected_version=form.expected_version(), comment=form.comment.data or None)
+        except WorkflowError as error:
+            problems, status = _refused(form, error)
+        else:
+            flash(f"{spec.label}: done. {case.reference} is now {wf.label(spec.dest)}.", "success")
+            return redirect(url_for("cases.detail", case_id=case.id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("cases/fire.html", case=case, spec=spec, form=form, problems=problems), status
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@roles_required("officer")
+def new():
+    """Propose a partnership with an existing partner, or register a new partner in the same form."""
+    wf = current_workflow()
+    spec = wf.definition.creating_trigger
+    form = step_form_class(wf.definition, spec.form)(data={"office": current_user.office or ""})
+    bind_partner_choices(form, wf.definition, spec.form)
+    problems, status = [], 200
+    if form.validate_on_submit():
+        try:
+            outcome = wf.propose(Actor.of(current_user), form.step_data(), comment=form.comment.data or None)
+        except WorkflowError as error:
+            problems, status = _refused(form, error)
+        else:
+            flash(f"Proposed: CF-{outcome.case_id:06d} waits for vetting.", "success")
+            return redirect(url_for("cases.detail", case_id=outcome.case_id))
+    elif form.is_submitted():
+        status = 422
+    return render_template("cases/new.html", spec=spec, form=form, problems=problems), status

@@ -1,0 +1,93 @@
+"""A case's timeline: its history records, newest first and a page at a time, merged with comments."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from caseflow.extensions import db
+from caseflow.models import Comment, HistoryRecord, User
+from caseflow.workflow.definition import WorkflowDefinition
+
+PER_PAGE = 50
+
+
+@dataclass
+class Entry:
+    kind: str  # "record" or "comment"
+    at: object
+    who: str
+    record: HistoryRecord | None = None
+    comment: Comment | None = None
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def describe_fields(definition: WorkflowDefinition, record: HistoryRecord) -> list[tuple[str, str]]:
+    """The step's form data as (label, value) pairs, with choice values in words."""
+    try:
+        data = json.loads(record.data).get("fields", {})
+    except ValueError:
+        return [("data", record.data)]
+    spec = definition.transitions.get(record.trigger)
+    specs = {s.name: s for s in definition.forms.get(spec.form, ())} if spec else {}
+    shown = []
+    # The form's own order, then anything the definition no longer names.
+    names = [n for n in specs if n in data] + [n for n in data if n not in specs]
+    for name in names:
+        value = data[name]
+        s = specs.get(name)
+        if value is None or value == "":
+            continue
+        if s and s.choices and str(value) in s.choices:
+            value = s.choices[str(value)]
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        shown.append((s.label if s else name.replace("_", " ").capitalize(), str(value)))
+    return shown
+
+
+def describe_changes(definition: WorkflowDefinition, record: HistoryRecord) -> list[tuple[str, str, str]]:
+    """The case columns this step changed from an earlier value, as (label, before, after)."""
+    try:
+        changes = json.loads(record.data).get("changes", {})
+    except ValueError:
+        return []
+    spec = definition.transitions.get(record.trigger)
+    labels = {s.column: s.label for s in definition.forms.get(spec.form, ()) if s.column} if spec else {}
+    return [(labels.get(column, column.replace("_", " ").capitalize()), str(before), str(after))
+            for column, (before, after) in sorted(changes.items()) if before is not None and before != after]
+
+
+def timeline(definition: WorkflowDefinition, case_id: int, page: int) -> tuple[list[Entry], int, int]:
+    """One page of the timeline (newest first), that page's number and the number of pages of history."""
+    total = db.session.scalar(select(func.count()).select_from(HistoryRecord).where(HistoryRecord.case_id == case_id))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page, 1), pages)
+    records = db.session.scalars(
+        select(HistoryRecord).where(HistoryRecord.case_id == case_id)
+        .order_by(HistoryRecord.seq.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    names = _user_names({r.actor_user_id for r in records if r.actor_user_id})
+    entries = [Entry("record", r.at, names.get(r.actor_user_id, r.actor), record=r,
+                     fields=describe_fields(definition, r), changes=describe_changes(definition, r)) for r in records]
+    entries += [Entry("comment", c.created_at, c.author.name, comment=c) for c in _comments(case_id, records, page, pages)]
+    entries.sort(key=lambda e: (e.at, e.kind == "record"), reverse=True)
+    return entries, page, pages
+
+
+def _comments(case_id: int, records: list[HistoryRecord], page: int, pages: int) -> list[Comment]:
+    """The comments that fall between this page's oldest and newest records (all ends open at the edges)."""
+    query = select(Comment).where(Comment.case_id == case_id).options(selectinload(Comment.author))
+    if records and page < pages:
+        query = query.where(Comment.created_at >= records[-1].at)
+    if records and page > 1:
+        query = query.where(Comment.created_at < records[0].at)
+    return db.session.scalars(query.order_by(Comment.created_at.desc()).limit(200)).all()
+
+
+def _user_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())

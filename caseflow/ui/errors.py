@@ -1,0 +1,46 @@
+"""Friendly error pages for people, JSON errors for API clients."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: ("Bad request", "The page could not understand what was sent. If you submitted a form, its security token "
+          "may have expired: go back, reload the page and try again."),
+    403: ("Not allowed", "Your role does not allow this page or action. Ask an administrator if you think it should."),
+    404: ("Not found", "There is nothing at this address. It may have been mistyped, or the case or partner does not exist."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    409: ("Conflict", "Someone else changed this first. Reload and try again."),
+    429: ("Too many attempts", "Too many attempts in a short time. Wait a minute and try again."),
+    500: ("Something went wrong", "The server failed to answer. The error was logged; try again in a moment."),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def render_error(error: HTTPException):
+    """Answer an HTTP error as a page, or as JSON under /api/."""
+    code = error.code or 500
+    title, explanation = MESSAGES.get(code, (error.name, error.description))
+    if code != 400 and error.description and error.description != type(error).description:
+        explanation = error.description  # a view's own words, e.g. which state the case moved to
+    if _wants_json():
+        return jsonify(error=error.name, message=error.description, status=code), code
+    return render_template("errors/error.html", code=code, title=title, explanation=explanation), code
+
+
+def render_unexpected(error: Exception):
+    """Answer an unexpected exception with a 500 page (the traceback goes to the log)."""
+    if isinstance(error, HTTPException):
+        return render_error(error)
+    return render_error(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    """Attach the handlers for every HTTP error and for unexpected exceptions."""
+    app.register_error_handler(HTTPException, render_error)
+    if not app.config.get("TESTING"):
+        # Under tests, let exceptions propagate so a failing test shows the traceback.
+        app.register_error_handler(Exception, render_unexpected)
