@@ -9,6 +9,9 @@ from caseflow.workflow.definition import FieldSpec
 from caseflow.workflow.errors import InvalidData
 
 TRUE_WORDS = {"1", "true", "yes", "on", "y"}
+# What the columns hold: Numeric(14, 2) amounts and 32-bit integers on every database.
+MAX_AMOUNT = Decimal("999999999999.99")
+MAX_INTEGER = 2**31 - 1
 
 
 def _blank(value) -> bool:
@@ -19,6 +22,8 @@ def _coerce(spec: FieldSpec, value):
     """Return the typed value, or raise ValueError with a message for people."""
     if spec.type in {"text", "textarea"}:
         value = str(value).strip()
+        if "\x00" in value:  # PostgreSQL refuses NUL in text; nobody types one
+            raise ValueError("text without NUL characters")
         if spec.max_length and len(value) > spec.max_length:
             raise ValueError(f"at most {spec.max_length} characters")
         return value
@@ -45,6 +50,8 @@ def _coerce(spec: FieldSpec, value):
             raise ValueError("a number") from None
         if not number.is_finite() or number < 0:
             raise ValueError("a number of zero or more")
+        if number > MAX_AMOUNT:
+            raise ValueError(f"at most {MAX_AMOUNT:,}")
         return number.quantize(Decimal("0.01"))
     if spec.type in {"integer", "partner"}:
         if isinstance(value, bool):
@@ -53,6 +60,8 @@ def _coerce(spec: FieldSpec, value):
             number = int(str(value).strip())
         except ValueError:
             raise ValueError("a whole number") from None
+        if abs(number) > MAX_INTEGER:
+            raise ValueError(f"a whole number of at most {MAX_INTEGER:,}")
         if spec.min is not None and number < spec.min:
             raise ValueError(f"at least {spec.min}")
         if spec.max is not None and number > spec.max:
