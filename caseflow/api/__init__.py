@@ -9,4 +9,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 errors.register(bp)
 
-from caseflow.api import cases, docs, reading  # noqa: E402,F401 - attach the endpoints to bp
+from caseflow.api import cases, docs, documents, reading  # noqa: E402,F401 - attach the endpoints to bp

@@ -64,7 +64,8 @@ def list_cases():
     return jsonify(items=[case_summary(c) for c in rows], **meta)
 
 
-def _load(case_id: int) -> Case:
+def load_case(case_id: int) -> Case:
+    """The case `case_id`, or raise CaseNotFound (404)."""
     case = db.session.get(Case, case_id) if case_id <= MAX_ID else None
     if case is None:
         raise CaseNotFound(f"There is no case {case_id}.")
@@ -75,7 +76,7 @@ def _load(case_id: int) -> Case:
 @api_roles(*ANY_ROLE)
 def get_case(case_id: int):
     """Read one case, its facts, and the triggers the caller may fire now."""
-    return jsonify(case_detail(_load(case_id), api_user().role))
+    return jsonify(case_detail(load_case(case_id), api_user().role))
 
 
 @bp.post("/cases")
@@ -88,7 +89,7 @@ def propose_case():
     if errors:
         raise ApiError(422, "InvalidData", "The request is not valid.", fields=errors)
     outcome = current_workflow().propose(Actor.of(api_user()), data, comment=comment)
-    case = _load(outcome.case_id)
+    case = load_case(outcome.case_id)
     response = jsonify(outcome=outcome_dict(outcome), case=case_detail(case, api_user().role))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_case", case_id=case.id)
@@ -110,17 +111,17 @@ def fire_transition(case_id: int):
     data, comment = step_data(body.get("data"), errors), optional_text(body, "comment", errors)
     if errors:
         raise ApiError(422, "InvalidData", "The request is not valid.", fields=errors)
-    _load(case_id)
+    load_case(case_id)
     outcome = current_workflow().fire(case_id, trigger, Actor.of(api_user()), data,
                                       expected_version=expected, comment=comment)
-    return jsonify(outcome=outcome_dict(outcome), case=case_detail(_load(case_id), api_user().role))
+    return jsonify(outcome=outcome_dict(outcome), case=case_detail(load_case(case_id), api_user().role))
 
 
 @bp.get("/cases/<int:case_id>/history")
 @api_roles(*ANY_ROLE)
 def case_history(case_id: int):
     """Read a case's history records in order, a page at a time, with the chain's head."""
-    case = _load(case_id)
+    case = load_case(case_id)
     args = query_args(dict(PAGING))
     query = select(HistoryRecord).where(HistoryRecord.case_id == case_id).order_by(HistoryRecord.seq)
     rows, meta = page(query, args, "api.case_history", case_id=case_id)

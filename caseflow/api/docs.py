@@ -11,7 +11,8 @@ from werkzeug.routing import PathConverter
 
 from caseflow.api import bp
 from caseflow.api.errors import ApiError
-from caseflow.models import PARTNER_TYPES
+from caseflow.documents.sniff import ALLOWED
+from caseflow.models import DOCUMENT_KINDS, PARTNER_TYPES
 from caseflow.workflow import current_workflow
 
 SPEC = Path(__file__).with_name("openapi.yaml")
@@ -24,13 +25,22 @@ def _spec_text() -> str:
 
 
 def openapi_document() -> dict:
-    """The API's OpenAPI 3.1 document from openapi.yaml, its state list taken from the app's workflow."""
+    """The API's OpenAPI 3.1 document from openapi.yaml, its lists (states, kinds, types) taken from the app."""
     document = yaml.safe_load(_spec_text())
     schemas = document["components"]["schemas"]
     # The workflow is data too (CASEFLOW_WORKFLOW): the document names the states it really has.
     schemas["State"]["enum"] = list(current_workflow().definition.states)
     schemas["PartnerType"]["enum"] = list(PARTNER_TYPES)
+    schemas["DocumentKind"]["enum"] = list(DOCUMENT_KINDS)
+    download = document["paths"]["/cases/{case_id}/documents/{document_id}"]["get"]["responses"]["200"]
+    download["content"] = {media_type: {"schema": {"$ref": "#/components/schemas/File"}}
+                           for media_type in download_media_types()}
     return document
+
+
+def download_media_types() -> list[str]:
+    """The content types a download can have: those of the accepted upload types, without parameters."""
+    return list(dict.fromkeys(content_type.split(";")[0] for content_type, _ in ALLOWED.values()))
 
 
 @bp.get("/openapi.json")

@@ -1,4 +1,4 @@
-"""Turn cases, partners, history records and step forms into JSON-ready dicts."""
+"""Turn cases, partners, history records, documents and step forms into JSON-ready dicts."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from flask import url_for
 
+from caseflow.models import DOCUMENT_KINDS
 from caseflow.workflow import current_workflow
 
 FACTS = ("objectives", "results_for_children", "cooperation_form", "resources", "amount", "currency",
@@ -95,3 +96,12 @@ def partner_detail(partner, cases_by_state: dict[str, int]) -> dict:
             "reputational_flag": partner.reputational_flag, "flag_note": partner.flag_note,
             "created_at": plain(partner.created_at), "cases_by_state": cases_by_state,
             "cases_url": url_for("api.list_cases", partner_id=partner.id)}
+
+
+def document_dict(document) -> dict:
+    """A document's record, with the link that downloads its bytes."""
+    return {"id": document.id, "case_id": document.case_id, "kind": document.kind,
+            "kind_label": DOCUMENT_KINDS.get(document.kind, document.kind), "filename": document.filename,
+            "content_type": document.content_type, "size": document.size, "sha256": document.sha256,
+            "uploaded_by": user_ref(document.uploaded_by), "uploaded_at": plain(document.uploaded_at),
+            "download_url": url_for("api.download_document", case_id=document.case_id, document_id=document.id)}

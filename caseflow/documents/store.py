@@ -125,7 +125,17 @@ def attach_document(case: Case, kind: str, filename: str, content: bytes, user: 
     return document
 
 
+def documents_query(case_id: int):
+    """The query for a case's documents, newest first."""
+    return select(Document).where(Document.case_id == case_id).order_by(Document.uploaded_at.desc(), Document.id.desc())
+
+
 def documents_of(case: Case) -> list[Document]:
     """A case's documents, newest first."""
-    return list(db.session.scalars(
-        select(Document).where(Document.case_id == case.id).order_by(Document.uploaded_at.desc(), Document.id.desc())))
+    return list(db.session.scalars(documents_query(case.id)))
+
+
+def stored_document(case_id: int, document_id: int) -> Document | None:
+    """The document `document_id` of case `case_id` whose bytes are in storage, or None."""
+    document = db.session.scalar(select(Document).where(Document.id == document_id, Document.case_id == case_id))
+    return document if document is not None and path_of(document).is_file() else None

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from werkzeug.exceptions import Forbidden, RequestEntityTooLarge
 
 from caseflow.auth.access import ANY_ROLE, roles_required
@@ -11,7 +10,7 @@ from caseflow.documents import bp
 from caseflow.documents.forms import DocumentForm
 from caseflow.documents.sniff import ALLOWED
 from caseflow.documents.store import (UPLOAD_ROLES, DocumentRejected, attach_document, documents_of, max_upload_bytes,
-                                      may_upload, path_of, size_label, too_large_message)
+                                      may_upload, path_of, size_label, stored_document, too_large_message)
 from caseflow.extensions import db
 from caseflow.models import DOCUMENT_KINDS, Case, Document
 
@@ -79,9 +78,12 @@ def too_large(error):
 @roles_required(*ANY_ROLE)
 def download(case_id: int, document_id: int):
     """Send a document as an attachment under its original name."""
-    document = db.session.scalar(select(Document).where(Document.id == document_id, Document.case_id == case_id))
-    if document is None or not path_of(document).is_file():
-        abort(404)
+    document = stored_document(case_id, document_id) or abort(404)
+    return send_document(document)
+
+
+def send_document(document: Document):
+    """The response sending `document` as an attachment that no browser renders or sniffs (the API's too)."""
     response = send_file(path_of(document), mimetype=document.content_type, as_attachment=True,
                          download_name=document.filename, max_age=0, etag=document.sha256)
     response.headers["X-Content-Type-Options"] = "nosniff"
