@@ -1,7 +1,7 @@
 """The users page: list, create, change role, deactivate and reactivate."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -10,10 +10,6 @@ from caseflow.admin.forms import ActiveForm, NewUserForm, RoleForm
 from caseflow.auth.access import roles_required
 from caseflow.extensions import db
 from caseflow.models import ROLE_LABELS, User
-
-
-def _user(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -42,7 +38,7 @@ def users():
 @roles_required("admin")
 def change_role(user_id: int):
     """Give a user another role."""
-    user, form = _user(user_id), RoleForm()
+    user, form = db.get_or_404(User, user_id), RoleForm()
     if not form.validate_on_submit():
         flash("Nothing was changed: choose one of the roles.", "error")
     elif user.id == current_user.id and form.role.data != "admin":
@@ -58,7 +54,7 @@ def change_role(user_id: int):
 @roles_required("admin")
 def toggle_active(user_id: int):
     """Deactivate an active user or reactivate a deactivated one (never yourself)."""
-    user, form = _user(user_id), ActiveForm()
+    user, form = db.get_or_404(User, user_id), ActiveForm()
     if not form.validate_on_submit():
         flash("Nothing was changed: the form expired, reload the page.", "error")
     elif user.id == current_user.id:

@@ -1,7 +1,7 @@
 """The partner directory and a partner's page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -51,7 +51,7 @@ def index():
 @roles_required(*ANY_ROLE)
 def detail(partner_id: int):
     """Show an organisation, its flags and every partnership with it."""
-    partner = db.session.get(Organisation, partner_id) or abort(404)
+    partner = db.get_or_404(Organisation, partner_id)
     cases = db.session.scalars(select(Case).where(Case.partner_id == partner.id)
                                .options(selectinload(Case.owner)).order_by(Case.id.desc())).all()
     form = FlagForm(sanctions_flag=partner.sanctions_flag, reputational_flag=partner.reputational_flag)
@@ -63,7 +63,7 @@ def detail(partner_id: int):
 @roles_required(*FLAG_ROLES)
 def flags(partner_id: int):
     """Set or clear the partner's blocking flags, with a note saying why."""
-    partner = db.session.get(Organisation, partner_id) or abort(404)
+    partner = db.get_or_404(Organisation, partner_id)
     form = FlagForm()
     if form.validate_on_submit():
         set_flags(partner, form.sanctions_flag.data, form.reputational_flag.data, form.note.data, current_user)
