@@ -24,6 +24,19 @@ def test_production_refuses_to_start_without_a_secret(monkeypatch, tmp_path):
         create_app({"CASEFLOW_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
 
 
+@pytest.mark.parametrize("name, value, message", [
+    ("CASEFLOW_MAX_UPLOAD_BYTES", "ten", "caseflow: CASEFLOW_MAX_UPLOAD_BYTES must be a whole number, not 'ten'"),
+    ("MAIL_PORT", "smtp", "caseflow: MAIL_PORT must be a whole number, not 'smtp'"),
+    ("CASEFLOW_TIMEZONE", "Mars/Base", "caseflow: CASEFLOW_TIMEZONE must be an IANA time zone such as Europe/Zurich, "
+                                       "not 'Mars/Base'"),
+])
+def test_a_bad_setting_stops_with_one_line(monkeypatch, tmp_path, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as stopped:
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "x"})
+    assert str(stopped.value.code) == message
+
+
 def test_development_keeps_a_generated_secret(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("CASEFLOW_INSTANCE_PATH", str(tmp_path))
