@@ -100,6 +100,18 @@ def test_user_create_command(app, runner):
     assert bad.exit_code != 0
 
 
+@pytest.mark.parametrize("email, password, message", [
+    ("ana@example", "long enough pw", "'ana@example' is not an e-mail address such as name@example.org"),
+    ("ana@example.org", "8 chars!", "The password must have at least 10 characters."),
+    ("Officer@Example.org", "long enough pw", "A user officer@example.org exists already."),
+])
+def test_user_create_command_keeps_the_admin_pages_rules(app, runner, users, email, password, message):
+    before = db.session.scalar(select(func.count()).select_from(User))
+    result = runner.invoke(args=["user", "create", email, "--role", "officer", "--password", password])
+    assert result.exit_code == 1 and result.output.strip() == f"Error: {message}"
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+
+
 def test_gunicorn_stops_with_one_line_on_an_unreachable_database(tmp_path):
     import os
     import subprocess

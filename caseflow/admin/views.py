@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from caseflow.admin import bp
 from caseflow.admin.forms import ActiveForm, NewUserForm, RoleForm
+from caseflow.admin.service import UserRejected, create_user
 from caseflow.auth.access import roles_required
 from caseflow.extensions import db
 from caseflow.models import ROLE_LABELS, User
@@ -18,14 +19,11 @@ def users():
     """List users; create one with a role, an office and a password."""
     form = NewUserForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-            form.email.errors.append("A user with this e-mail exists already.")
+        try:
+            user = create_user(form.email.data, form.role.data, form.password.data, form.name.data, form.office.data)
+        except UserRejected as exc:
+            form[exc.field].errors.append(exc.message)
         else:
-            user = User(email=email, name=form.name.data.strip(), role=form.role.data, office=form.office.data or None)
-            user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.commit()
             flash(f"{user.name} can now sign in as {ROLE_LABELS[user.role].lower()}.", "success")
             return redirect(url_for("admin.users"))
     people = db.session.scalars(select(User).order_by(User.is_active_user.desc(), User.name)).all()
