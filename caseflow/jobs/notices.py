@@ -12,8 +12,8 @@ from caseflow.models import Case, Review
 from caseflow.workflow import current_workflow
 
 
-def _timer(name: str, default: int) -> int:
-    return int(current_workflow().definition.timers.get(name, default))
+def _timer(name: str) -> int:
+    return current_workflow().definition.timers[name]
 
 
 def _send(result: SweepResult, query, notices) -> SweepResult:
@@ -29,7 +29,7 @@ def _send(result: SweepResult, query, notices) -> SweepResult:
 
 def reviews_overdue(as_of: dt.datetime) -> SweepResult:
     """Remind the reviewer of each review overdue past its grace, and escalate to the owner and admins."""
-    result, grace = SweepResult("reviews_overdue"), _timer("review_grace_days", 14)
+    result, grace = SweepResult("reviews_overdue"), _timer("review_grace_days")
     cutoff = as_of.date() - dt.timedelta(days=grace)  # due_on + grace < today
     # An open review's due date is the case's next review date (the engine's open_review effect),
     # or the day it was opened when the case had none: so the (state, next_review_due) index
@@ -54,7 +54,7 @@ def reviews_overdue(as_of: dt.datetime) -> SweepResult:
 
 def exit_notice(as_of: dt.datetime) -> SweepResult:
     """Tell the officer of each running case, once, that its end date is within the notice period."""
-    result, notice = SweepResult("exit_notice"), _timer("exit_notice_days", 90)
+    result, notice = SweepResult("exit_notice"), _timer("exit_notice_days")
     today = as_of.date()
     query = (select(Case.id, Case.owner_id, Case.title, Case.exit_deadline)
              # A case under review is still running: its officer needs the notice all the same.
@@ -69,7 +69,7 @@ def exit_notice(as_of: dt.datetime) -> SweepResult:
 
 def exit_overdue(as_of: dt.datetime) -> SweepResult:
     """Tell the officer and reviewer of each exiting case that its exit is past its completion date."""
-    result, grace = SweepResult("exit_overdue"), _timer("exit_overdue_grace_days", 0)
+    result, grace = SweepResult("exit_overdue"), _timer("exit_overdue_grace_days")
     cutoff = as_of.date() - dt.timedelta(days=grace)
     query = (select(Case.id, Case.owner_id, Case.reviewer_id, Case.title, Case.exit_completion_due)
              .where(Case.state == "exiting", Case.exit_completion_due < cutoff,
