@@ -125,3 +125,14 @@ def test_gunicorn_stops_with_one_line_on_an_unreachable_database(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("caseflow: cannot reach the database at postgresql+psycopg://")
     assert "Traceback" not in done.stderr
+
+
+def test_commands_on_a_database_without_tables_say_so_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from caseflow.cli import main
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/empty.db", "CASEFLOW_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}
+    result = CliRunner().invoke(main, ["verify"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: the database has no caseflow tables yet: run `caseflow db upgrade` first"
