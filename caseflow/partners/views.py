@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from caseflow.auth.access import ANY_ROLE, roles_required
+from caseflow.cases.listing import contains_text
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, Case, Organisation
 from caseflow.partners import bp
@@ -19,7 +20,7 @@ PER_PAGE = 50
 def _filters(form: PartnerFilterForm) -> list:
     where = []
     if form.q.data:
-        where.append(Organisation.name.ilike(f"%{form.q.data.strip()}%"))
+        where.append(contains_text(Organisation.name, form.q.data))
     if form.type.data:
         where.append(Organisation.type == form.type.data)
     if form.country.data:
