@@ -10,12 +10,14 @@ from pathlib import Path
 from sqlalchemy import create_engine, insert, text
 
 from caseflow import create_app
+from caseflow.config import normalize_database_url
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, Organisation, User
 from caseflow.workflow.chain import record_hash
 
 DATA = Path(__file__).parent / "data"
-POSTGRES_URL = os.environ.get("CASEFLOW_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/caseflow_bench")
+POSTGRES_URL = normalize_database_url(
+    os.environ.get("CASEFLOW_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/caseflow_bench"))
 START = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.timezone.utc)
 
 
