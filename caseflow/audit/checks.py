@@ -47,8 +47,8 @@ def parse_export(text: str):
         if kind == "record":
             yield "record", {**row, "case_id": int(row["case_id"]), "seq": int(row["seq"])}
         elif kind in ("final_hash", "case_head"):
-            yield ("final" if kind == "final_hash" else "head"), {"case_id": int(row["case_id"]), "seq": int(row["seq"]),
-                                                                  "hash": row["hash"]}
+            head = {"case_id": int(row["case_id"]), "seq": int(row["seq"]), "hash": row["hash"]}
+            yield ("final" if kind == "final_hash" else "head"), head
         elif kind == "digest":
             yield "digest", row["hash"]
 
