@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(SystemExit):
@@ -18,6 +19,23 @@ def _env_flag(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _check_timezone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"CASEFLOW_TIMEZONE must be an IANA time zone such as Europe/Zurich, not {name!r}") from None
 
 
 def _development_secret(instance_path: Path) -> str:
@@ -53,11 +71,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
             "CASEFLOW_WORKFLOW", str(Path(__file__).resolve().parent.parent / "workflows" / "partnership.yaml")
         ),
         "UPLOAD_FOLDER": os.environ.get("CASEFLOW_UPLOAD_FOLDER", str(instance_path / "uploads")),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("CASEFLOW_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)),
+        "MAX_CONTENT_LENGTH": _env_int("CASEFLOW_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "CASEFLOW_LOGIN_LIMIT": os.environ.get("CASEFLOW_LOGIN_LIMIT", "10 per minute"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 25)),
+        "MAIL_PORT": _env_int("MAIL_PORT", 25),
         "MAIL_USE_TLS": _env_flag("MAIL_USE_TLS", False),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
@@ -74,6 +92,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    _check_timezone(config["CASEFLOW_TIMEZONE"])
     if not config["SECRET_KEY"]:
         if production:
             raise ConfigError("SECRET_KEY must be set when CASEFLOW_ENV=production")

@@ -6,6 +6,7 @@ import os
 import shutil
 
 import pytest
+from flask import g
 from sqlalchemy import create_engine, text
 
 from caseflow import create_app
@@ -106,6 +107,27 @@ def users(app):
 def cases(app, users):
     """Make cases in any state through the engine: `cases.in_state("active")`."""
     return CaseFactory(users)
+
+
+def sign_in_as(client, user):
+    """Make `client` signed in as `user` (and forget the user Flask-Login cached for the previous client)."""
+    # The tests' app context outlives each request, so Flask-Login's cached user must go too.
+    g.pop("_login_user", None)
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+    return client
+
+
+@pytest.fixture
+def sign_in(client, users):
+    """sign_in(user) signs the test client in as `user` (a User, or the key of one of `users`) and returns it;
+    sign_in(user, other) signs in the client `other` instead."""
+
+    def signed_in(user, other=None):
+        return sign_in_as(other or client, users[user] if isinstance(user, str) else user)
+
+    return signed_in
 
 
 def pytest_report_header(config):

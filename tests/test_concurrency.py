@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord
-from caseflow.workflow import Actor, Conflict, current_workflow
+from caseflow.workflow import Actor
 from caseflow.workflow.chain import verify_chains
-from tests.concurrency_worker import fire_in_process
+from tests.concurrency_worker import fire_in_process, outcome_of_firing
 from tests.factories import VETTING
 
 # Each race is repeated; raise CASEFLOW_CONCURRENCY_ROUNDS for a soak run.
@@ -28,12 +28,7 @@ def race_in_threads(app, case_id, trigger, actors, data, version):
         with app.app_context():
             barrier.wait(timeout=30)
             try:
-                current_workflow().fire(case_id, trigger, actor, data, expected_version=version)
-                results.append("won")
-            except Conflict:
-                results.append("conflict")
-            except Exception as exc:  # noqa: BLE001 - reported to the assertion below
-                results.append(repr(exc))
+                results.append(outcome_of_firing(case_id, trigger, actor, data, version))
             finally:
                 db.session.remove()
 

@@ -99,9 +99,11 @@ def test_begin_exit_from_a_review(app, users, cases):
 
 def test_roles_may_fire_only_their_triggers(app, users, cases):
     case = cases.propose()
-    for who in ("officer", "auditor", "admin"):
-        with pytest.raises(NotAllowed):
+    for who, message in (("officer", "An officer may not vet."), ("auditor", "An auditor may not vet."),
+                         ("admin", "An admin may not vet.")):
+        with pytest.raises(NotAllowed) as refused:
             fire(users, case, "vet", who, VETTING)
+        assert refused.value.message == message
     with pytest.raises(NotAllowed):
         current_workflow().propose(Actor.of(users["reviewer"]), {})
     with pytest.raises(NotAllowed):

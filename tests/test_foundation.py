@@ -24,6 +24,19 @@ def test_production_refuses_to_start_without_a_secret(monkeypatch, tmp_path):
         create_app({"CASEFLOW_ENV": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
 
 
+@pytest.mark.parametrize("name, value, message", [
+    ("CASEFLOW_MAX_UPLOAD_BYTES", "ten", "caseflow: CASEFLOW_MAX_UPLOAD_BYTES must be a whole number, not 'ten'"),
+    ("MAIL_PORT", "smtp", "caseflow: MAIL_PORT must be a whole number, not 'smtp'"),
+    ("CASEFLOW_TIMEZONE", "Mars/Base", "caseflow: CASEFLOW_TIMEZONE must be an IANA time zone such as Europe/Zurich, "
+                                       "not 'Mars/Base'"),
+])
+def test_a_bad_setting_stops_with_one_line(monkeypatch, tmp_path, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError) as stopped:
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db", "SECRET_KEY": "x"})
+    assert str(stopped.value.code) == message
+
+
 def test_development_keeps_a_generated_secret(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("CASEFLOW_INSTANCE_PATH", str(tmp_path))
@@ -87,6 +100,18 @@ def test_user_create_command(app, runner):
     assert bad.exit_code != 0
 
 
+@pytest.mark.parametrize("email, password, message", [
+    ("ana@example", "long enough pw", "'ana@example' is not an e-mail address such as name@example.org"),
+    ("ana@example.org", "8 chars!", "The password must have at least 10 characters."),
+    ("Officer@Example.org", "long enough pw", "A user officer@example.org exists already."),
+])
+def test_user_create_command_keeps_the_admin_pages_rules(app, runner, users, email, password, message):
+    before = db.session.scalar(select(func.count()).select_from(User))
+    result = runner.invoke(args=["user", "create", email, "--role", "officer", "--password", password])
+    assert result.exit_code == 1 and result.output.strip() == f"Error: {message}"
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+
+
 def test_gunicorn_stops_with_one_line_on_an_unreachable_database(tmp_path):
     import os
     import subprocess
@@ -100,3 +125,14 @@ def test_gunicorn_stops_with_one_line_on_an_unreachable_database(tmp_path):
     assert done.returncode == 1
     assert done.stderr.strip().splitlines()[-1].startswith("caseflow: cannot reach the database at postgresql+psycopg://")
     assert "Traceback" not in done.stderr
+
+
+def test_commands_on_a_database_without_tables_say_so_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from caseflow.cli import main
+
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/empty.db", "CASEFLOW_INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}
+    result = CliRunner().invoke(main, ["verify"], env=env)
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: the database has no caseflow tables yet: run `caseflow db upgrade` first"

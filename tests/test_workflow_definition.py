@@ -9,7 +9,7 @@ from caseflow import create_app
 from caseflow.config import ConfigError
 from caseflow.models import Case
 from caseflow.workflow import load_workflow
-from caseflow.workflow.definition import DefinitionError, load_definition
+from caseflow.workflow.definition import TIMER_DEFAULTS, DefinitionError, load_definition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.guards import GUARDS
 
@@ -91,3 +91,10 @@ def test_one_machine_per_definition_shared_by_every_app(tmp_path):
     first = load_workflow(DEFINITION)
     assert load_workflow(DEFINITION) is first
     assert first.machine.models == []  # cases are never attached to the machine
+
+
+def test_timers_a_definition_leaves_out_take_the_one_default(tmp_path):
+    definition = _load(_broken(tmp_path, "  review_grace_days: 14\n", ""))
+    assert definition.timers["review_grace_days"] == TIMER_DEFAULTS["review_grace_days"] == 14
+    assert set(definition.timers) == set(TIMER_DEFAULTS)
+    assert _load(_broken(tmp_path, "  review_grace_days: 14\n", "  review_grace_days: 7\n")).timers["review_grace_days"] == 7

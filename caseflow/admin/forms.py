@@ -3,18 +3,19 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from caseflow.admin.service import EMAIL_PATTERN, MIN_PASSWORD_LENGTH
 from caseflow.models import ROLE_LABELS
 
 
 class NewUserForm(FlaskForm):
     email = EmailField("E-mail", validators=[
         InputRequired(), Length(max=254),
-        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="an e-mail address such as name@example.org")])
+        Regexp(EMAIL_PATTERN, message="an e-mail address such as name@example.org")])
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     role = SelectField("Role", choices=dict(ROLE_LABELS))
     office = StringField("Office", validators=[Optional(), Length(max=120)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(min=10, max=200,
-                             message="at least 10 characters")])
+    password = PasswordField("Password", validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
+                             message=f"at least {MIN_PASSWORD_LENGTH} characters")])
     submit = SubmitField("Create the user")
 
 

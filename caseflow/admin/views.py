@@ -1,19 +1,16 @@
 """The users page: list, create, change role, deactivate and reactivate."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from caseflow.admin import bp
 from caseflow.admin.forms import ActiveForm, NewUserForm, RoleForm
+from caseflow.admin.service import UserRejected, create_user
 from caseflow.auth.access import roles_required
 from caseflow.extensions import db
 from caseflow.models import ROLE_LABELS, User
-
-
-def _user(user_id: int) -> User:
-    return db.session.get(User, user_id) or abort(404)
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -22,14 +19,11 @@ def users():
     """List users; create one with a role, an office and a password."""
     form = NewUserForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-            form.email.errors.append("A user with this e-mail exists already.")
+        try:
+            user = create_user(form.email.data, form.role.data, form.password.data, form.name.data, form.office.data)
+        except UserRejected as exc:
+            form[exc.field].errors.append(exc.message)
         else:
-            user = User(email=email, name=form.name.data.strip(), role=form.role.data, office=form.office.data or None)
-            user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.commit()
             flash(f"{user.name} can now sign in as {ROLE_LABELS[user.role].lower()}.", "success")
             return redirect(url_for("admin.users"))
     people = db.session.scalars(select(User).order_by(User.is_active_user.desc(), User.name)).all()
@@ -42,7 +36,7 @@ def users():
 @roles_required("admin")
 def change_role(user_id: int):
     """Give a user another role."""
-    user, form = _user(user_id), RoleForm()
+    user, form = db.get_or_404(User, user_id), RoleForm()
     if not form.validate_on_submit():
         flash("Nothing was changed: choose one of the roles.", "error")
     elif user.id == current_user.id and form.role.data != "admin":
@@ -58,7 +52,7 @@ def change_role(user_id: int):
 @roles_required("admin")
 def toggle_active(user_id: int):
     """Deactivate an active user or reactivate a deactivated one (never yourself)."""
-    user, form = _user(user_id), ActiveForm()
+    user, form = db.get_or_404(User, user_id), ActiveForm()
     if not form.validate_on_submit():
         flash("Nothing was changed: the form expired, reload the page.", "error")
     elif user.id == current_user.id:

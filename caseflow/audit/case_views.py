@@ -19,15 +19,8 @@ from caseflow.workflow.chain import verify_chains
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-def _case(case_id: int) -> Case:
-    case = db.session.get(Case, case_id)
-    if case is None:
-        abort(404)
-    return case
-
-
 def _history_page(case_id: int, template: str):
-    case = _case(case_id)
+    case = db.get_or_404(Case, case_id)
     workflow = current_workflow()
     return render_template(template, case=case, workflow=workflow,
                            entries=case_entries(db.session, workflow.definition, case.id),
@@ -54,7 +47,7 @@ def case_print(case_id: int):
 @roles_required(*AUDIT_ROLES)
 def as_of(case_id: int):
     """The case's state and facts at a moment, rebuilt from its history alone."""
-    case = _case(case_id)
+    case = db.get_or_404(Case, case_id)
     workflow = current_workflow()
     raw = request.args.get("at", "")
     try:
@@ -83,7 +76,7 @@ def export_format() -> str:
 def case_export(case_id: int):
     """The case's history as CSV or JSON, ending with the chain's final hash."""
     fmt = export_format()
-    case = _case(case_id)
+    case = db.get_or_404(Case, case_id)
     body = stream_with_context(stream_case(db.session, case, fmt))
     return Response(body, mimetype=MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f"attachment; filename={case.reference}-history.{fmt}"})

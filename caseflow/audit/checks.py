@@ -26,14 +26,18 @@ def _at(value: str) -> dt.datetime:
 
 
 def parse_export(text: str):
-    """Yield ("record", dict), ("head", dict) and ("digest", hex) items from a CSV or JSON export."""
+    """Yield ("record", dict), ("head", dict), ("final", dict) and ("digest", hex) items from a CSV or JSON export.
+
+    A case export closes with its "final" head; a log export with its "digest".
+    """
     if text.lstrip().startswith("{"):
         doc = json.loads(text)
         for record in doc["records"]:
             yield "record", record
-        for head in doc.get("case_heads") or ([{"case_id": doc["case_id"], "seq": doc["final_seq"],
-                                                "hash": doc["final_hash"]}] if "final_hash" in doc else []):
+        for head in doc.get("case_heads") or []:
             yield "head", head
+        if "final_hash" in doc:
+            yield "final", {"case_id": doc["case_id"], "seq": doc["final_seq"], "hash": doc["final_hash"]}
         if "digest" in doc:
             yield "digest", doc["digest"]
         return
@@ -43,14 +47,15 @@ def parse_export(text: str):
         if kind == "record":
             yield "record", {**row, "case_id": int(row["case_id"]), "seq": int(row["seq"])}
         elif kind in ("final_hash", "case_head"):
-            yield "head", {"case_id": int(row["case_id"]), "seq": int(row["seq"]), "hash": row["hash"]}
+            head = {"case_id": int(row["case_id"]), "seq": int(row["seq"]), "hash": row["hash"]}
+            yield ("final" if kind == "final_hash" else "head"), head
         elif kind == "digest":
             yield "digest", row["hash"]
 
 
 def check_export(text: str) -> ExportCheck:
     """Recompute each record's hash and its link to the record before it in the file; check the digest."""
-    result, digest, last = ExportCheck(), hashlib.sha256(), {}
+    result, digest, last, closed = ExportCheck(), hashlib.sha256(), {}, False
     for kind, item in parse_export(text):
         if kind == "record":
             r = item
@@ -65,10 +70,15 @@ def check_export(text: str) -> ExportCheck:
             if before and before[0] == r["seq"] - 1 and before[1] != r["prev_hash"]:
                 result.problems.append(f"case {r['case_id']} record #{r['seq']}: its link to record #{before[0]} is broken")
             last[r["case_id"]] = (r["seq"], r["hash"])
-        elif kind == "head":
+        elif kind in ("head", "final"):
             result.heads[item["case_id"]] = (item["seq"], item["hash"])
-        elif item != digest.hexdigest():
-            result.problems.append("the digest line does not match the records' hashes")
+            closed = closed or kind == "final"
+        else:
+            closed = True
+            if item != digest.hexdigest():
+                result.problems.append("the digest line does not match the records' hashes")
+    if not closed:
+        result.problems.append("it ends without its final hash or digest line: cut short, or not a caseflow export")
     return result
 
 

@@ -65,12 +65,11 @@ class StateTime:
 
 def _stays():
     """Each stay in a state: from the record that entered it to the next record that left it (SQL window)."""
-    entered = (select(H.case_id, H.to_state, H.at,
-                      func.lead(H.at).over(partition_by=H.case_id, order_by=H.seq).label("left_at"))
-               # The first record enters its state (the engine stores it as from == to); an amendment stays put.
-               .where(or_(H.seq == 1, H.from_state.is_(None), H.from_state != H.to_state))
-               .subquery())
-    return entered
+    return (select(H.case_id, H.to_state, H.at,
+                   func.lead(H.at).over(partition_by=H.case_id, order_by=H.seq).label("left_at"))
+            # The first record enters its state (the engine stores it without a from state); an amendment stays put.
+            .where(or_(H.seq == 1, H.from_state.is_(None), H.from_state != H.to_state))
+            .subquery())
 
 
 def time_in_states(session, dimension: str, batch: int = 5000) -> list[StateTime]:

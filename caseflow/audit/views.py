@@ -64,7 +64,7 @@ def log_export():
 def stats():
     """Days spent in each state and whether reviews were completed on time, per office and partner type."""
     workflow = current_workflow()
-    grace = workflow.definition.timers.get("review_grace_days", 0)
+    grace = workflow.definition.timers["review_grace_days"]
     tables = {dim: {"times": _by_key(time_in_states(db.session, dim)),
                     "reviews": review_timeliness(db.session, dim, grace)} for dim in DIMENSIONS}
     states = [s for s in workflow.definition.states if s not in workflow.definition.terminal]

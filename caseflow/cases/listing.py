@@ -89,15 +89,18 @@ def _conditions(form: CaseFilterForm) -> tuple[list, bool]:
         where.append(Organisation.country == country)
         needs_partner = True
     if (text := _value(form.q)) is not None:
-        pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         # Partners are few: find the matching ones first, so the cases need no join to be counted.
-        partners = select(Organisation.id).where(_contains(Organisation.name, pattern))
-        where.append(or_(_contains(Case.title, pattern), Case.partner_id.in_(partners)))
+        partners = select(Organisation.id).where(contains_text(Organisation.name, text))
+        where.append(or_(contains_text(Case.title, text), Case.partner_id.in_(partners)))
     return where, needs_partner
 
 
-def _contains(column, pattern: str):
-    """Case-insensitive LIKE: SQLite's LIKE already ignores ASCII case, and skipping lower() keeps it quick."""
+def contains_text(column, text: str):
+    """`column` contains `text` as typed (%, _ and \\ are no wildcards), ignoring case.
+
+    SQLite's LIKE already ignores ASCII case, and skipping lower() keeps it quick.
+    """
+    pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     if db.session.get_bind().dialect.name == "sqlite":
         return column.like(pattern, escape="\\")
     return column.ilike(pattern, escape="\\")

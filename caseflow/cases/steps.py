@@ -29,6 +29,16 @@ def _refused(form, error) -> tuple[list[str], int]:
     return [error.message], error.status
 
 
+def _submit(form, act):
+    """Validate the form and call `act()`; return its outcome, or None with the problems and the status."""
+    if not form.validate_on_submit():
+        return None, [], 422 if form.is_submitted() else 200
+    try:
+        return act(), [], 200
+    except WorkflowError as error:
+        return None, *_refused(form, error)
+
+
 @bp.route("/cases/<int:case_id>/<trigger>", methods=["GET", "POST"])
 @roles_required(*FIRING_ROLES)
 def fire(case_id: int, trigger: str):
@@ -45,18 +55,12 @@ def fire(case_id: int, trigger: str):
     prefill = {**initial_data(wf.definition, spec.form, case), "version": case.version}
     form = step_form_class(wf.definition, spec.form)(data=prefill)
     bind_partner_choices(form, wf.definition, spec.form)
-    problems, status = [], 200
-    if form.validate_on_submit():
-        try:
-            wf.fire(case.id, trigger, Actor.of(current_user), form.step_data(),
-                    expected_version=form.expected_version(), comment=form.comment.data or None)
-        except WorkflowError as error:
-            problems, status = _refused(form, error)
-        else:
-            flash(f"{spec.label}: done. {case.reference} is now {wf.label(spec.dest)}.", "success")
-            return redirect(url_for("cases.detail", case_id=case.id))
-    elif form.is_submitted():
-        status = 422
+    outcome, problems, status = _submit(form, lambda: wf.fire(
+        case.id, trigger, Actor.of(current_user), form.step_data(),
+        expected_version=form.expected_version(), comment=form.comment.data or None))
+    if outcome is not None:
+        flash(f"{spec.label}: done. {case.reference} is now {wf.label(spec.dest)}.", "success")
+        return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/fire.html", case=case, spec=spec, form=form, problems=problems), status
 
 
@@ -68,15 +72,9 @@ def new():
     spec = wf.definition.creating_trigger
     form = step_form_class(wf.definition, spec.form)(data={"office": current_user.office or ""})
     bind_partner_choices(form, wf.definition, spec.form)
-    problems, status = [], 200
-    if form.validate_on_submit():
-        try:
-            outcome = wf.propose(Actor.of(current_user), form.step_data(), comment=form.comment.data or None)
-        except WorkflowError as error:
-            problems, status = _refused(form, error)
-        else:
-            flash(f"Proposed: CF-{outcome.case_id:06d} waits for vetting.", "success")
-            return redirect(url_for("cases.detail", case_id=outcome.case_id))
-    elif form.is_submitted():
-        status = 422
+    outcome, problems, status = _submit(form, lambda: wf.propose(
+        Actor.of(current_user), form.step_data(), comment=form.comment.data or None))
+    if outcome is not None:
+        flash(f"Proposed: CF-{outcome.case_id:06d} waits for vetting.", "success")
+        return redirect(url_for("cases.detail", case_id=outcome.case_id))
     return render_template("cases/new.html", spec=spec, form=form, problems=problems), status

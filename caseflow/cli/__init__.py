@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import DBAPIError
 
 COMMAND_MODULES = (
     "caseflow.cli.users",
@@ -30,6 +31,23 @@ def _create_app():
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
+def _missing_table(exc: DBAPIError) -> bool:
+    """Tell whether the database refused a statement because a table does not exist (no migrations yet)."""
+    return "no such table" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "42P01"
+
+
+class CaseflowGroup(FlaskGroup):
+    """Flask's command group, which answers a database without caseflow's tables in one line."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DBAPIError as exc:
+            if not _missing_table(exc):
+                raise
+            raise click.ClickException("the database has no caseflow tables yet: run `caseflow db upgrade` first") from None
+
+
+@click.group(cls=CaseflowGroup, create_app=_create_app, add_version_option=False, load_dotenv=False)
 def main():
     """caseflow: partnerships as cases, moved through their workflow."""

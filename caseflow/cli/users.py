@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from caseflow.admin import service
 from caseflow.extensions import db
 from caseflow.models import ROLES, User
 
@@ -23,18 +24,11 @@ def user_group():
 @with_appcontext
 def create_user(email, role, name, office, password):
     """Create a user with a role."""
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.ClickException(f"'{email}' is not an e-mail address")
-    if len(password) < 8:
-        raise click.ClickException("the password must have at least 8 characters")
-    if db.session.scalar(select(User.id).where(User.email == email)):
-        raise click.ClickException(f"a user {email} exists already")
-    user = User(email=email, role=role, name=name or email.split("@")[0], office=office)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    click.echo(f"Created {role} {email}.")
+    try:
+        user = service.create_user(email, role, password, name, office)
+    except service.UserRejected as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"Created {role} {user.email}.")
 
 
 @user_group.command("list")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from caseflow.clock import utcnow
 from caseflow.extensions import db
-from caseflow.models import Case, Comment
+from caseflow.models import Case, Comment, a_role
 
 # Those who work the case comment on it, and admins (to explain an import or a correction).
 # Auditors read everything and write nothing.
@@ -36,7 +36,7 @@ def clean_body(body: str | None) -> str:
 def add_comment(case: Case, user, body: str) -> Comment:
     """Store a comment by `user` on `case` and commit."""
     if not may_comment(user):
-        raise PermissionError(f"A {user.role} may not comment.")
+        raise PermissionError(f"{a_role(user.role)} may not comment.")
     comment = Comment(case_id=case.id, author_id=user.id, body=clean_body(body), created_at=utcnow())
     try:
         db.session.add(comment)

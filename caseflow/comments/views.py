@@ -1,7 +1,7 @@
 """Add a comment to a case; list a case's comments."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template
+from flask import flash, redirect, render_template
 from flask_login import current_user
 
 from caseflow.auth.access import ANY_ROLE, roles_required
@@ -20,15 +20,11 @@ def panel_helpers() -> dict:
     return {"may_comment": may_comment, "case_comments": comments_of, "max_comment_length": MAX_COMMENT_LENGTH}
 
 
-def _case_or_404(case_id: int) -> Case:
-    return db.session.get(Case, case_id) or abort(404)
-
-
 @bp.get("/cases/<int:case_id>/comments")
 @roles_required(*ANY_ROLE)
 def index(case_id: int):
     """A case's comments, oldest first, with the comment form for those who may comment."""
-    case = _case_or_404(case_id)
+    case = db.get_or_404(Case, case_id)
     return render_template("comments/index.html", case=case, comment_form=CommentForm(formdata=None))
 
 
@@ -36,7 +32,7 @@ def index(case_id: int):
 @roles_required(*COMMENT_ROLES)
 def add(case_id: int):
     """Add the posted comment to the case."""
-    case = _case_or_404(case_id)
+    case = db.get_or_404(Case, case_id)
     form = CommentForm()
     if form.validate_on_submit():
         try:

@@ -17,7 +17,7 @@ def index():
     exit_count, exits = stats.exits_ahead()
     return render_template(
         "dashboard/index.html", states=states, types=types, exit_count=exit_count, exits=exits,
-        reviews=stats.review_figures(wf.definition.timers.get("review_grace_days", 0)),
+        reviews=stats.review_figures(wf.definition.timers["review_grace_days"]),
         state_chart=bar_chart([(label, n) for _, label, n in states], "Cases per state"),
         type_chart=bar_chart(types, "Cases per partner type", colour="#198754"),
     )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from caseflow.clock import utcnow
 from caseflow.documents.sniff import ALLOWED, KIND_LABELS, sniff
 from caseflow.extensions import db
-from caseflow.models import DOCUMENT_KINDS, Case, Document, User
+from caseflow.models import DOCUMENT_KINDS, Case, Document, User, a_role
 
 # Who may attach documents: the people who work the case. Auditors and admins read only.
 UPLOAD_ROLES = ("officer", "reviewer")
@@ -103,7 +103,7 @@ def path_of(document: Document) -> Path:
 def attach_document(case: Case, kind: str, filename: str, content: bytes, user: User) -> Document:
     """Check and store a file, record it on `case` and commit; raise DocumentRejected when it is refused."""
     if not may_upload(user):
-        raise PermissionError(f"A {user.role} may not attach documents.")
+        raise PermissionError(f"{a_role(user.role)} may not attach documents.")
     name, content_type = check_upload(kind, filename, content)
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)

@@ -23,10 +23,6 @@ def panel_helpers() -> dict:
             "upload_limit_label": lambda: size_label(max_upload_bytes()), "case_page": case_page}
 
 
-def _case_or_404(case_id: int) -> Case:
-    return db.session.get(Case, case_id) or abort(404)
-
-
 def case_page(case: Case) -> str:
     """The case's own page when the case pages are installed, else its documents page."""
     if "cases.detail" in current_app.view_functions:
@@ -38,7 +34,7 @@ def case_page(case: Case) -> str:
 @roles_required(*ANY_ROLE)
 def index(case_id: int):
     """List a case's documents, with the upload form for those who may upload."""
-    case = _case_or_404(case_id)
+    case = db.get_or_404(Case, case_id)
     return render_template("documents/index.html", case=case, document_form=DocumentForm(formdata=None))
 
 
@@ -46,7 +42,7 @@ def index(case_id: int):
 @roles_required(*UPLOAD_ROLES)
 def upload(case_id: int):
     """Attach an uploaded file to a case."""
-    case = _case_or_404(case_id)
+    case = db.get_or_404(Case, case_id)
     form = DocumentForm()
     if form.validate_on_submit():
         upload_file = form.file.data

@@ -80,7 +80,7 @@ def reviews_due(as_of: dt.datetime) -> SweepResult:
 
 def exit_deadline(as_of: dt.datetime) -> SweepResult:
     """Begin the exit of every active or under-review case whose end date has come."""
-    today, days = as_of.date(), _timers().get("exit_completion_days", 90)
+    today, days = as_of.date(), _timers()["exit_completion_days"]
 
     def plan(c) -> dict:
         # The completion date must not lie in the past, even when the scheduler catches up late.

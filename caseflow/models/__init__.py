@@ -4,10 +4,10 @@ from caseflow.models.case import COOPERATION_FORMS, RESOURCE_KINDS, Case
 from caseflow.models.history import HistoryRecord
 from caseflow.models.partner import PARTNER_LEVELS, PARTNER_TYPES, Organisation
 from caseflow.models.scheduler import SchedulerLease, SweepRun
-from caseflow.models.user import ROLE_LABELS, ROLES, ApiToken, User, hash_token
+from caseflow.models.user import ROLE_LABELS, ROLES, ApiToken, User, a_role, hash_token
 
 __all__ = [
     "ApiToken", "Case", "Comment", "COOPERATION_FORMS", "Document", "DOCUMENT_KINDS", "HistoryRecord",
     "Notification", "Organisation", "PARTNER_LEVELS", "PARTNER_TYPES", "RESOURCE_KINDS", "Review",
-    "ROLE_LABELS", "ROLES", "SchedulerLease", "SweepRun", "User", "hash_token",
+    "ROLE_LABELS", "ROLES", "SchedulerLease", "SweepRun", "User", "a_role", "hash_token",
 ]

@@ -17,6 +17,11 @@ ROLES = ("officer", "reviewer", "auditor", "admin")
 ROLE_LABELS = {"officer": "Programme officer", "reviewer": "Reviewer", "auditor": "Auditor", "admin": "Administrator"}
 
 
+def a_role(role: str) -> str:
+    """The role with its article, for messages: 'An auditor', 'A reviewer'."""
+    return ("An " if role[:1] in "aeiou" else "A ") + role
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 

@@ -1,12 +1,13 @@
 """The partner directory and a partner's page."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from caseflow.auth.access import ANY_ROLE, roles_required
+from caseflow.cases.listing import contains_text
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, Case, Organisation
 from caseflow.partners import bp
@@ -19,7 +20,7 @@ PER_PAGE = 50
 def _filters(form: PartnerFilterForm) -> list:
     where = []
     if form.q.data:
-        where.append(Organisation.name.ilike(f"%{form.q.data.strip()}%"))
+        where.append(contains_text(Organisation.name, form.q.data))
     if form.type.data:
         where.append(Organisation.type == form.type.data)
     if form.country.data:
@@ -51,7 +52,7 @@ def index():
 @roles_required(*ANY_ROLE)
 def detail(partner_id: int):
     """Show an organisation, its flags and every partnership with it."""
-    partner = db.session.get(Organisation, partner_id) or abort(404)
+    partner = db.get_or_404(Organisation, partner_id)
     cases = db.session.scalars(select(Case).where(Case.partner_id == partner.id)
                                .options(selectinload(Case.owner)).order_by(Case.id.desc())).all()
     form = FlagForm(sanctions_flag=partner.sanctions_flag, reputational_flag=partner.reputational_flag)
@@ -63,7 +64,7 @@ def detail(partner_id: int):
 @roles_required(*FLAG_ROLES)
 def flags(partner_id: int):
     """Set or clear the partner's blocking flags, with a note saying why."""
-    partner = db.session.get(Organisation, partner_id) or abort(404)
+    partner = db.get_or_404(Organisation, partner_id)
     form = FlagForm()
     if form.validate_on_submit():
         set_flags(partner, form.sanctions_flag.data, form.reputational_flag.data, form.note.data, current_user)

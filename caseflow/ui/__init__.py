@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from caseflow.clock import as_utc, today
 from caseflow.extensions import db
-from caseflow.ui.nav import admin_links_for, has_endpoint, links_for
+from caseflow.ui.nav import admin_links_for, has_endpoint, links_for, may_visit
 
 bp = Blueprint("ui", __name__)
 
@@ -63,6 +63,7 @@ def page_context() -> dict:
         "nav_links": links_for(current_user),
         "admin_links": admin_links_for(current_user),
         "has_endpoint": has_endpoint,
+        "may_visit": may_visit,
         "unread_count": unread_count() if signed_in and has_endpoint("notifications.inbox") else 0,
         "today": today(),
     }

@@ -1,18 +1,18 @@
-"""The navigation bar: which links each role sees, when their feature is installed."""
+"""The navigation bar and role-dependent links: shown to whom the view itself lets in."""
 from __future__ import annotations
 
 from flask import current_app, url_for
+from flask_login import current_user
 
-EVERYONE = ("officer", "reviewer", "auditor", "admin")
-
-# (endpoint, label, roles). A link shows only if its endpoint is registered (features merge separately).
+# (endpoint, label). A link shows only if its endpoint is registered (features merge separately)
+# and the view's own `roles_required` lets the user in: the roles are declared once, on the view.
 LINKS = (
-    ("dashboard.index", "Dashboard", EVERYONE),
-    ("cases.index", "Cases", EVERYONE),
-    ("reviews.queue", "Queue", ("reviewer", "officer", "admin", "auditor")),
-    ("cases.mine", "My cases", ("officer",)),
-    ("partners.index", "Partners", EVERYONE),
-    ("audit.log", "Audit", ("auditor", "admin")),
+    ("dashboard.index", "Dashboard"),
+    ("cases.index", "Cases"),
+    ("reviews.queue", "Queue"),
+    ("cases.mine", "My cases"),
+    ("partners.index", "Partners"),
+    ("audit.log", "Audit"),
 )
 ADMIN_LINKS = (
     ("admin.users", "Users"),
@@ -27,15 +27,20 @@ def has_endpoint(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
 
+def may_visit(endpoint: str, user=current_user) -> bool:
+    """Tell whether `endpoint` is registered and its view admits `user`'s role (see `roles_required`)."""
+    view = current_app.view_functions.get(endpoint)
+    roles = getattr(view, "allowed_roles", None)
+    return bool(view is not None and roles is not None and user.is_authenticated and user.role in roles)
+
+
 def links_for(user) -> list[tuple[str, str, str]]:
     """The (endpoint, url, label) links `user` sees in the main navigation."""
-    if not user.is_authenticated:
-        return []
-    return [(e, url_for(e), label) for e, label, roles in LINKS if user.role in roles and has_endpoint(e)]
+    return [(e, url_for(e), label) for e, label in LINKS if may_visit(e, user)]
 
 
 def admin_links_for(user) -> list[tuple[str, str, str]]:
     """The administration links, for admins only."""
     if not user.is_authenticated or user.role != "admin":
         return []
-    return [(e, url_for(e), label) for e, label in ADMIN_LINKS if has_endpoint(e)]
+    return [(e, url_for(e), label) for e, label in ADMIN_LINKS if may_visit(e, user)]

@@ -44,6 +44,16 @@ class TransitionSpec:
     system: bool = False
 
 
+#: The timers a definition may set, and their values when it does not: one default for every reader.
+TIMER_DEFAULTS = {
+    "default_review_interval_months": 3,
+    "exit_notice_days": 90,
+    "review_grace_days": 14,
+    "exit_completion_days": 90,
+    "exit_overdue_grace_days": 0,
+}
+
+
 @dataclass(frozen=True)
 class WorkflowDefinition:
     name: str
@@ -51,7 +61,7 @@ class WorkflowDefinition:
     terminal: frozenset[str]
     transitions: dict[str, TransitionSpec]
     forms: dict[str, tuple[FieldSpec, ...]]
-    timers: dict[str, int]
+    timers: dict[str, int]  # every key of TIMER_DEFAULTS, as set or defaulted
     usd_rates: dict[str, float] = field(default_factory=dict)
     small_scale_limit_usd: float = 10000.0
 
@@ -127,7 +137,8 @@ class _Parser:
         if len(creators) != 1:
             raise DefinitionError(f"{self.path}: exactly one transition must create the case (source: null)")
         self.check_reachable(raw, states, transitions)
-        timers = {k: int(v) for k, v in (raw.get("timers") or {}).items() if k != "__line__"}
+        timers = {**TIMER_DEFAULTS,
+                  **{k: int(v) for k, v in (raw.get("timers") or {}).items() if k != "__line__"}}
         rates = {k: float(v) for k, v in (raw.get("usd_rates") or {}).items() if k != "__line__"}
         return WorkflowDefinition(
             name=self.need(raw, "name", str), states=states, terminal=frozenset(terminal),

@@ -13,7 +13,7 @@ def effect(fn):
 
 
 def _interval(ctx: StepContext) -> int:
-    return ctx.value("review_interval_months") or ctx.timers.get("default_review_interval_months", 3)
+    return ctx.value("review_interval_months") or ctx.timers["default_review_interval_months"]
 
 
 @effect

@@ -10,6 +10,7 @@ from transitions import Machine, MachineError
 from caseflow.clock import utcnow
 from caseflow.database import IMMEDIATE
 from caseflow.extensions import db
+from caseflow.models import a_role
 from caseflow.workflow import store
 from caseflow.workflow.actor import Actor
 from caseflow.workflow.chain import record_hash
@@ -83,7 +84,7 @@ class Workflow:
         if spec is None:
             raise InvalidData({"trigger": f"'{trigger}' is not a step of the {self.definition.name} workflow"})
         if not self._role_allows(spec, actor):
-            raise NotAllowed(f"A {actor.role} may not {spec.label.lower()}.")
+            raise NotAllowed(f"{a_role(actor.role)} may not {spec.label.lower()}.")
         return spec
 
     # -- firing ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Fixtures for the audit tests: signing in as a role, and the demo data."""
+"""Fixtures for the audit tests: the demo data (signing in is `sign_in` in tests/conftest.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,19 +6,6 @@ import datetime as dt
 import pytest
 
 from caseflow.clock import set_clock, today
-
-
-@pytest.fixture
-def sign_in(client, users):
-    """Sign the test client in as one of the `users` (by key) and return it."""
-
-    def as_user(key: str):
-        with client.session_transaction() as session:
-            session["_user_id"] = str(users[key].id)
-            session["_fresh"] = True
-        return client
-
-    return as_user
 
 
 @pytest.fixture

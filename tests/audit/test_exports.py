@@ -114,3 +114,20 @@ def test_check_export_command_notices_when_the_database_moved_on_from_the_copy(d
     copy.write_text(buffer.getvalue())
     result = runner.invoke(args=["check-export", str(copy)])
     assert result.exit_code == 1 and f"the database holds {case.history_head}" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_export_without_its_closing_line_does_not_check(demo, sign_in, fmt):
+    client = sign_in("auditor")
+    case = db.session.scalar(select(Case).where(Case.state == "active").order_by(Case.id))
+    text = client.get(f"/audit/cases/{case.id}/export?format={fmt}").get_data(as_text=True)
+    if fmt == "csv":
+        cut = "".join(text.splitlines(keepends=True)[:-1])  # the final_hash row dropped
+    else:
+        doc = json.loads(text)
+        del doc["final_hash"], doc["final_seq"]
+        cut = json.dumps(doc)
+    log = client.get("/audit/export?format=csv").get_data(as_text=True)
+    for damaged in (cut, "".join(log.splitlines(keepends=True)[:-1]), "kind,case_id,seq,hash\n"):
+        assert check_export(damaged).problems == [
+            "it ends without its final hash or digest line: cut short, or not a caseflow export"]

@@ -1,28 +1,10 @@
-"""Helpers for the documents and comments tests: signing in, and small files of each accepted type."""
+"""Helpers for the documents and comments tests: small files of each accepted type."""
 from __future__ import annotations
 
 import io
 import zipfile
 
-import pytest
-from flask import g
-
 from caseflow.documents.minipdf import text_pdf
-
-
-@pytest.fixture
-def sign_in(client):
-    """Sign `user` in on the test client."""
-
-    def signed_in(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-        # The tests' app context outlives each request, so Flask-Login's cached user must go too.
-        g.pop("_login_user", None)
-        return client
-
-    return signed_in
 
 
 def zip_of(**members: bytes) -> bytes:

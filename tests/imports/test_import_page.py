@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
 from caseflow.extensions import db
@@ -13,17 +12,9 @@ from tests.imports.conftest import CASE_HEADER, PARTNER_HEADER, case_row, partne
 
 
 @pytest.fixture
-def admin_client(app, client, users, tmp_path):
+def admin_client(app, sign_in, tmp_path):
     app.config["IMPORT_FOLDER"] = str(tmp_path / "pending-imports")
-    return signed_in(client, users["admin"])
-
-
-def signed_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-    g.pop("_login_user", None)  # the tests' app context outlives each request
-    return client
+    return sign_in("admin")
 
 
 def send(client, path, **extra):
@@ -114,8 +105,8 @@ def test_a_file_of_another_type_is_refused_beside_the_field(app, admin_client, t
 
 
 @pytest.mark.parametrize("who", ["officer", "reviewer", "auditor"])
-def test_only_admins_reach_the_import_page(app, client, users, who, files):
-    client = signed_in(client, users[who])
+def test_only_admins_reach_the_import_page(app, sign_in, who, files):
+    client = sign_in(who)
     assert client.get("/admin/import").status_code == 403
     path = files.csv("partnerships.csv", CASE_HEADER, [case_row()])
     assert send(client, path).status_code == 403

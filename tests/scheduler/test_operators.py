@@ -12,12 +12,6 @@ from caseflow.jobs.leader import leadership_for
 from tests.scheduler.conftest import at, history
 
 
-def _sign_in(client, user):
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-
-
 def test_sweep_command_runs_the_sweeps_as_of_a_time(app, runner, cases):
     case = cases.in_state("active", at=at(2027, 1, 1))
     result = runner.invoke(args=["sweep", "--at", "2027-06-01T00:00", "--only", "reviews_due"])
@@ -69,8 +63,8 @@ def test_one_leader_at_a_time_and_a_lapsed_lease_is_taken_over(app):
 
 
 @pytest.mark.parametrize("role, status", [("admin", 200), ("officer", 403), ("reviewer", 403), ("auditor", 403)])
-def test_the_scheduler_page_is_for_admins(app, client, users, role, status):
-    _sign_in(client, users[role])
+def test_the_scheduler_page_is_for_admins(app, client, sign_in, role, status):
+    sign_in(role)
     response = client.get("/admin/scheduler")
     assert response.status_code == status
     if status == 200:
@@ -78,9 +72,9 @@ def test_the_scheduler_page_is_for_admins(app, client, users, role, status):
         assert "<h1 class=\"h3\">Scheduler</h1>" in page and "no scheduler leads" in page and "reviews_due" in page
 
 
-def test_the_scheduler_page_shows_the_last_runs(app, client, users, runner):
+def test_the_scheduler_page_shows_the_last_runs(app, client, sign_in, runner):
     runner.invoke(args=["sweep", "--at", "2027-06-01T00:00"])
-    _sign_in(client, users["admin"])
+    sign_in("admin")
     page = client.get("/admin/scheduler").get_data(as_text=True)
     assert "2027-06-01 00:00" in page and "Never run" not in page
 

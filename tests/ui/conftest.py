@@ -1,23 +1,7 @@
-"""Helpers for the web pages' tests: sign a test client in as a user."""
+"""Helpers for the web pages' tests (signing in is `sign_in` in tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
-from flask import g
-
-
-def sign_in_as(client, user):
-    """Make `client` signed in as `user` (and forget the user cached for the previous client)."""
-    g.pop("_login_user", None)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
-    return client
-
-
-@pytest.fixture
-def sign_in(client):
-    """sign_in(user) signs the test client in as `user` and returns it."""
-    return lambda user, other=None: sign_in_as(other or client, user)
 
 
 def text_of(response) -> str:

@@ -20,6 +20,9 @@ def test_the_partner_directory_searches_and_filters(client, users, sign_in, ngo)
     assert "Acme Water" in text_of(client.get("/partners?q=acme"))
     assert "Plan International" not in text_of(client.get("/partners?type=company"))
     assert "Acme Water" not in text_of(client.get("/partners?country=Liberia"))
+    # What is typed is looked for as it is: % and _ are no wildcards.
+    assert "Acme Water" not in text_of(client.get("/partners?q=a_me"))
+    assert "Acme Water" not in text_of(client.get("/partners?q=%25"))
 
 
 def test_a_reviewer_flags_a_partner_and_its_proposal_cannot_be_vetted(client, users, cases, sign_in, ngo):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from caseflow.extensions import db
 from caseflow.models import ApiToken, Document, HistoryRecord, Notification
-from tests.ui.conftest import sign_in_as
+from tests.conftest import sign_in_as
 
 PUBLIC = {"auth.login", "auth.logout", "static", "bootstrap.static"}
 ROLES = ["anonymous", "officer", "reviewer", "auditor", "admin"]

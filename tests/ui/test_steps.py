@@ -10,8 +10,9 @@ from caseflow import create_app
 from caseflow.clock import today
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, Organisation
+from tests.conftest import sign_in_as
 from tests.factories import REVIEW, VETTING, agreement, make_users, proposal
-from tests.ui.conftest import sign_in_as, text_of
+from tests.ui.conftest import text_of
 
 
 def _form(data: dict) -> dict:

@@ -1,0 +1,38 @@
+"""Create users: the one set of rules for the admin page and `caseflow user create`."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from caseflow.extensions import db
+from caseflow.models import ROLES, User
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+MIN_PASSWORD_LENGTH = 10
+
+
+class UserRejected(ValueError):
+    """A user that cannot be created: `field` names the form field, `message` says why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field, self.message = field, message
+
+
+def create_user(email: str, role: str, password: str, name: str | None = None, office: str | None = None) -> User:
+    """Store a new user with a hashed password and commit; raise UserRejected and store nothing if unfit."""
+    email = email.strip().lower()
+    if not re.match(EMAIL_PATTERN, email):
+        raise UserRejected("email", f"'{email}' is not an e-mail address such as name@example.org")
+    if role not in ROLES:
+        raise UserRejected("role", f"'{role}' is not a role: one of {', '.join(ROLES)}")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserRejected("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
+        raise UserRejected("email", f"A user {email} exists already.")
+    user = User(email=email, role=role, name=(name or "").strip() or email.split("@")[0], office=office or None)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
