@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
-
-from caseflow.models import DOCUMENT_KINDS, Document
+from caseflow.models import DOCUMENT_KINDS
+from caseflow.workflow import store
 from caseflow.workflow.context import StepContext
 
 GUARDS = {}
@@ -91,9 +90,7 @@ def signed_agreement_attached(ctx: StepContext):
     if ctx.value("resources") in (None, "none"):
         return None
     # Read on the engine's connection, inside the step's own transaction.
-    attached = ctx.conn.execute(select(Document.id).where(
-        Document.case_id == ctx.case.id, Document.kind == "signed_agreement").limit(1)).first()
-    if attached:
+    if store.has_document(ctx.conn, ctx.case.id, "signed_agreement"):
         return None
     return (f"Resources are transferred, so the signed agreement must be attached to the case first: "
             f"upload a document of kind '{DOCUMENT_KINDS['signed_agreement']}' (para 51).")

@@ -1,15 +1,18 @@
-"""Write statements compiled once per dialect and run on the raw DBAPI cursor.
+"""Statements compiled once per dialect and run on the raw DBAPI cursor.
 
 On SQLite, SQLAlchemy's per-call execution machinery costs more than the database work of a durable
-transition. The engine's few fixed writes therefore run through this thin layer, which keeps
-SQLAlchemy's SQL (quoting, casts, placeholders) and its type conversions (UTC datetimes, dates,
-decimals) but skips its per-call set-up. Reads keep using SQLAlchemy, whose result processing they need.
+transition. The engine's few fixed statements therefore run through this thin layer, which keeps
+SQLAlchemy's SQL (quoting, casts, placeholders, FOR UPDATE) and its type conversions (UTC datetimes,
+dates, decimals) in both directions, but skips its per-call set-up.
+
+`conn` is anything with `.dialect` and `.connection.driver_connection`: a SQLAlchemy Connection, or
+the engine's own `DriverConnection`.
 """
 from __future__ import annotations
 
 
 class Prepared:
-    """One INSERT or UPDATE, compiled lazily for each dialect it meets."""
+    """One statement, compiled lazily for each dialect it meets."""
 
     def __init__(self, statement, keys: tuple[str, ...] | None = None):
         self.statement, self.keys = statement, keys
@@ -25,12 +28,16 @@ class Prepared:
                 if processor is not None:
                     processors[name] = processor
             order = tuple(sql.positiontup) if sql.positional else None
-            compiled = self._compiled[dialect.name] = (str(sql), order, processors)
+            # Values fixed in the statement itself (a LIMIT, a literal compared with) travel as parameters too.
+            fixed = {k: b.value for k, b in sql.binds.items() if b.value is not None}
+            compiled = self._compiled[dialect.name] = (str(sql), order, processors, fixed)
         return compiled
 
-    def _args(self, compiled, params: dict):
-        _, order, processors = compiled
-        values = {k: (processors[k](v) if k in processors and v is not None else v) for k, v in params.items()}
+    @staticmethod
+    def _args(compiled, params: dict):
+        _, order, processors, fixed = compiled
+        values = {k: (processors[k](v) if k in processors and v is not None else v)
+                  for k, v in ({**fixed, **params} if fixed else params).items()}
         return tuple(values[k] for k in order) if order is not None else values
 
     def execute(self, conn, params: dict) -> int:
@@ -51,6 +58,38 @@ class Prepared:
             cursor.executemany(compiled[0], [self._args(compiled, row) for row in rows])
         finally:
             cursor.close()
+
+
+class PreparedQuery(Prepared):
+    """One SELECT whose rows come back as dicts keyed by column, values converted by the column types."""
+
+    def __init__(self, statement):
+        super().__init__(statement)
+        self._columns = tuple(statement.selected_columns)
+        self._readers: dict[str, tuple] = {}
+
+    def _reader(self, dialect, description) -> tuple:
+        reader = self._readers.get(dialect.name)
+        if reader is None:
+            # The driver's type codes (PostgreSQL OIDs; None on SQLite) pick each column's converter.
+            processors = tuple(column.type.dialect_impl(dialect).result_processor(dialect, d[1])
+                               for column, d in zip(self._columns, description))
+            reader = self._readers[dialect.name] = (tuple(c.key for c in self._columns), processors)
+        return reader
+
+    def fetch_one(self, conn, params: dict) -> dict | None:
+        """The first row as {column key: value}, or None."""
+        compiled = self._for(conn.dialect)
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(compiled[0], self._args(compiled, params))
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            keys, processors = self._reader(conn.dialect, cursor.description)
+        finally:
+            cursor.close()
+        return {k: (p(v) if p is not None and v is not None else v) for k, p, v in zip(keys, processors, row)}
 
 
 def integrity_error(conn) -> type[Exception]:

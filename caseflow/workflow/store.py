@@ -1,7 +1,7 @@
-"""The engine's reads and writes: prebuilt Core statements run on the session's own connection.
+"""The engine's reads and writes: Core statements built once, compiled once per dialect, run on the driver.
 
-Building statements once and skipping the ORM's unit of work keeps a durable transition close to the
-cost of the raw driver; the ORM session still owns the transaction.
+Skipping the ORM's unit of work and SQLAlchemy's per-call execution keeps a durable transition close to
+the cost of the raw driver (see prepared.py); the engine's write transaction owns the connection.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
 
-from caseflow.models import Case, HistoryRecord, Notification, Organisation, Review
-from caseflow.workflow.prepared import Prepared, integrity_error
+from caseflow.models import Case, Document, HistoryRecord, Notification, Organisation, Review
+from caseflow.workflow.prepared import Prepared, PreparedQuery, integrity_error
 
 _CASES = Case.__table__
 _PARTNERS = Organisation.__table__
@@ -18,9 +18,13 @@ _HISTORY = HistoryRecord.__table__
 _REVIEWS = Review.__table__
 _NOTIFICATIONS = Notification.__table__
 
-_LOAD_CASE = select(_CASES).where(_CASES.c.id == bindparam("case_id")).with_for_update()
-_LOAD_PARTNER = select(_PARTNERS).where(_PARTNERS.c.id == bindparam("partner_id"))
-_PARTNER_NAMED = select(_PARTNERS.c.id).where(_PARTNERS.c.name == bindparam("name"))
+_DOCUMENTS = Document.__table__
+
+_LOAD_CASE = PreparedQuery(select(_CASES).where(_CASES.c.id == bindparam("case_id")).with_for_update())
+_LOAD_PARTNER = PreparedQuery(select(_PARTNERS).where(_PARTNERS.c.id == bindparam("partner_id")))
+_PARTNER_NAMED = PreparedQuery(select(_PARTNERS.c.id).where(_PARTNERS.c.name == bindparam("name")))
+_DOCUMENT_OF_KIND = PreparedQuery(select(_DOCUMENTS.c.id).where(
+    _DOCUMENTS.c.case_id == bindparam("case_id"), _DOCUMENTS.c.kind == bindparam("kind")).limit(1))
 _INSERT_HISTORY = Prepared(_HISTORY.insert(), tuple(c.name for c in _HISTORY.columns if c.name != "id"))
 _INSERT_REVIEW = Prepared(_REVIEWS.insert(), ("case_id", "due_on", "opened_at", "opened_by", "reason"))
 _CLOSE_REVIEW = (_REVIEWS.update()
@@ -35,20 +39,23 @@ class CaseSnapshot:
 
     __slots__ = ("_row", "_conn", "_partner")
 
-    def __init__(self, row, conn):
+    def __init__(self, row: dict, conn):
         self._row, self._conn, self._partner = row, conn, None
 
     def __getattr__(self, name):
-        return getattr(self._row, name)
+        try:
+            return self._row[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
     @property
     def reference(self) -> str:
-        return f"CF-{self._row.id:06d}"
+        return f"CF-{self._row['id']:06d}"
 
     @property
     def partner(self) -> Organisation:
         if self._partner is None:
-            self._partner = load_partner(self._conn, self._row.partner_id)
+            self._partner = load_partner(self._conn, self._row["partner_id"])
         return self._partner
 
 
@@ -58,18 +65,23 @@ NEW_CASE = SimpleNamespace(**{c.name: None for c in _CASES.columns}, partner=Non
 
 def load_case(conn, case_id: int) -> CaseSnapshot | None:
     """Read a case for a transition, locking its row where the database can (FOR UPDATE)."""
-    row = conn.execute(_LOAD_CASE, {"case_id": case_id}).first()
+    row = _LOAD_CASE.fetch_one(conn, {"case_id": case_id})
     return None if row is None else CaseSnapshot(row, conn)
 
 
 def load_partner(conn, partner_id: int) -> Organisation | None:
     """A detached Organisation built from its row: read-only use by guards."""
-    row = conn.execute(_LOAD_PARTNER, {"partner_id": partner_id}).first()
-    return None if row is None else Organisation(**row._mapping)
+    row = _LOAD_PARTNER.fetch_one(conn, {"partner_id": partner_id})
+    return None if row is None else Organisation(**row)
 
 
 def partner_named(conn, name: str) -> bool:
-    return conn.execute(_PARTNER_NAMED, {"name": name}).first() is not None
+    return _PARTNER_NAMED.fetch_one(conn, {"name": name}) is not None
+
+
+def has_document(conn, case_id: int, kind: str) -> bool:
+    """Tell whether a document of `kind` is attached to the case."""
+    return _DOCUMENT_OF_KIND.fetch_one(conn, {"case_id": case_id, "kind": kind}) is not None
 
 
 def insert_partner(conn, values: dict) -> int:
