@@ -1,15 +1,11 @@
 """The workflow engine: the one place that fires triggers. Views, API, CLI and jobs all call it."""
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 
-from sqlalchemy.exc import OperationalError
 from transitions import Machine, MachineError
 
 from caseflow.clock import utcnow
-from caseflow.database import IMMEDIATE
-from caseflow.extensions import db
 from caseflow.models import a_role
 from caseflow.workflow import store
 from caseflow.workflow.actor import Actor
@@ -19,8 +15,8 @@ from caseflow.workflow.definition import TransitionSpec, WorkflowDefinition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed
 from caseflow.workflow.guards import GUARDS
-from caseflow.workflow.integrity import has_uncommitted_writes
 from caseflow.workflow.steps import canonical_json, validate_step_data
+from caseflow.workflow.transaction import core_transaction, driver_transaction
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ class Workflow:
         if spec.sources is None:
             raise InvalidData({"trigger": f"'{trigger}' creates a case; use propose"})
         clean = validate_step_data(self.definition.forms[spec.form], data)
-        with _write_transaction() as conn:
+        with driver_transaction() as conn:
             case = store.load_case(conn, case_id)
             if case is None:
                 raise CaseNotFound(f"There is no case {case_id}.")
@@ -115,7 +111,7 @@ class Workflow:
         """Create a case by the definition's creating trigger (propose), with its first history record."""
         spec = self._spec(self.definition.creating_trigger.trigger, actor)
         clean = validate_step_data(self.definition.forms[spec.form], data)
-        with _write_transaction() as conn:
+        with core_transaction() as conn:
             partner = store.load_partner(conn, clean["partner_id"]) if clean.get("partner_id") else None
             ctx = StepContext(self.definition, spec, store.NEW_CASE, actor, clean, utcnow().date(), partner=partner)
             _run_guards(ctx)
@@ -139,7 +135,7 @@ class Workflow:
         """
         if actor.role != "admin":
             raise NotAllowed("Only an admin may import cases.")
-        with _write_transaction() as conn:
+        with core_transaction() as conn:
             if prepare is not None:
                 rows = prepare(conn, rows)
             outcomes = []
@@ -199,28 +195,6 @@ def _run_guards(ctx: StepContext) -> None:
     reasons = [(name, why) for name in ctx.spec.guards if (why := GUARDS[name](ctx))]
     if reasons:
         raise GuardFailed(reasons)
-
-
-@contextlib.contextmanager
-def _write_transaction():
-    """One write transaction on a connection of the engine's own: committed on success, else rolled back.
-
-    The session's read transaction ends first so the caller sees the engine's write afterwards; on SQLite the
-    transaction takes the write lock as it begins (BEGIN IMMEDIATE), waiting up to the busy timeout.
-    """
-    session = db.session()
-    if has_uncommitted_writes(session):
-        raise RuntimeError("the engine owns its transaction: commit or discard pending changes first")
-    if session.in_transaction():
-        session.commit()
-    with db.engine.connect() as conn:
-        conn = conn.execution_options(**{IMMEDIATE: True})
-        try:
-            transaction = conn.begin()
-        except OperationalError as exc:
-            raise Conflict("The database is busy with another change; nothing was changed, try again.") from exc
-        with transaction:
-            yield conn
 
 
 def _new_partner(conn, clean: dict) -> int:

@@ -6,9 +6,12 @@ SQLAlchemy's SQL (quoting, casts, placeholders, FOR UPDATE) and its type convers
 dates, decimals) in both directions, but skips its per-call set-up.
 
 `conn` is anything with `.dialect` and `.connection.driver_connection`: a SQLAlchemy Connection, or
-the engine's own `DriverConnection`.
+the engine's own `DriverConnection`. Driver errors come out as SQLAlchemy's (IntegrityError, DataError, ...),
+as they would from a Connection.
 """
 from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError
 
 
 class Prepared:
@@ -40,24 +43,28 @@ class Prepared:
                   for k, v in ({**fixed, **params} if fixed else params).items()}
         return tuple(values[k] for k in order) if order is not None else values
 
-    def execute(self, conn, params: dict) -> int:
-        """Run with one set of parameters on `conn`'s DBAPI connection; return the row count."""
-        compiled = self._for(conn.dialect)
+    def _run(self, conn, method: str, args):
+        """Open a cursor, run `cursor.<method>(sql, args)`, and hand back the open cursor."""
+        sql = self._for(conn.dialect)[0]
         cursor = conn.connection.driver_connection.cursor()
         try:
-            cursor.execute(compiled[0], self._args(compiled, params))
-            return cursor.rowcount
-        finally:
+            getattr(cursor, method)(sql, args)
+        except conn.dialect.loaded_dbapi.Error as exc:
             cursor.close()
+            raise translate(exc, conn.dialect, sql, args) from exc
+        return cursor
+
+    def execute(self, conn, params: dict) -> int:
+        """Run with one set of parameters on `conn`'s DBAPI connection; return the row count."""
+        cursor = self._run(conn, "execute", self._args(self._for(conn.dialect), params))
+        count = cursor.rowcount
+        cursor.close()
+        return count
 
     def execute_many(self, conn, rows: list[dict]) -> None:
         """Run once per row of parameters."""
         compiled = self._for(conn.dialect)
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            cursor.executemany(compiled[0], [self._args(compiled, row) for row in rows])
-        finally:
-            cursor.close()
+        self._run(conn, "executemany", [self._args(compiled, row) for row in rows]).close()
 
 
 class PreparedQuery(Prepared):
@@ -79,10 +86,8 @@ class PreparedQuery(Prepared):
 
     def fetch_one(self, conn, params: dict) -> dict | None:
         """The first row as {column key: value}, or None."""
-        compiled = self._for(conn.dialect)
-        cursor = conn.connection.driver_connection.cursor()
+        cursor = self._run(conn, "execute", self._args(self._for(conn.dialect), params))
         try:
-            cursor.execute(compiled[0], self._args(compiled, params))
             row = cursor.fetchone()
             if row is None:
                 return None
@@ -92,6 +97,6 @@ class PreparedQuery(Prepared):
         return {k: (p(v) if p is not None and v is not None else v) for k, p, v in zip(keys, processors, row)}
 
 
-def integrity_error(conn) -> type[Exception]:
-    """The DBAPI's IntegrityError class for `conn`, which the raw cursor raises untranslated."""
-    return conn.dialect.loaded_dbapi.IntegrityError
+def translate(exc: Exception, dialect, statement: str, params) -> DBAPIError:
+    """SQLAlchemy's exception for a driver error, as a Connection would raise it."""
+    return DBAPIError.instance(statement, params, exc, dialect.loaded_dbapi.Error, dialect=dialect)

@@ -8,9 +8,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from caseflow.models import Case, Document, HistoryRecord, Notification, Organisation, Review
-from caseflow.workflow.prepared import Prepared, PreparedQuery, integrity_error
+from caseflow.workflow.prepared import Prepared, PreparedQuery
 
 _CASES = Case.__table__
 _PARTNERS = Organisation.__table__
@@ -112,7 +113,7 @@ def append_history(conn, record: dict) -> bool:
     """Insert one history record; False when (case_id, seq) is taken, i.e. another writer came first."""
     try:
         _INSERT_HISTORY.execute(conn, record)
-    except integrity_error(conn):
+    except IntegrityError:
         return False
     return True
 
