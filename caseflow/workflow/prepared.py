@@ -30,18 +30,21 @@ class Prepared:
                 processor = bind.type.dialect_impl(dialect).bind_processor(dialect)
                 if processor is not None:
                     processors[name] = processor
-            order = tuple(sql.positiontup) if sql.positional else None
+            names = tuple(sql.positiontup) if sql.positional else tuple(sql.binds)
             # Values fixed in the statement itself (a LIMIT, a literal compared with) travel as parameters too.
             fixed = {k: b.value for k, b in sql.binds.items() if b.value is not None}
-            compiled = self._compiled[dialect.name] = (str(sql), order, processors, fixed)
+            compiled = (str(sql), sql.positional, tuple((n, processors.get(n)) for n in names), fixed)
+            self._compiled[dialect.name] = compiled
         return compiled
 
     @staticmethod
     def _args(compiled, params: dict):
-        _, order, processors, fixed = compiled
-        values = {k: (processors[k](v) if k in processors and v is not None else v)
-                  for k, v in ({**fixed, **params} if fixed else params).items()}
-        return tuple(values[k] for k in order) if order is not None else values
+        """The driver's parameters: a tuple in placeholder order, or a dict for named placeholders."""
+        _, positional, binds, fixed = compiled
+        if fixed:
+            params = {**fixed, **params}
+        values = [params[k] if convert is None or params[k] is None else convert(params[k]) for k, convert in binds]
+        return tuple(values) if positional else dict(zip((k for k, _ in binds), values))
 
     def _run(self, conn, method: str, args):
         """Open a cursor, run `cursor.<method>(sql, args)`, and hand back the open cursor."""
