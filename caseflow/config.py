@@ -86,7 +86,7 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "FORCE_HTTPS": _env_flag("CASEFLOW_FORCE_HTTPS", False),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "BOOTSTRAP_SERVE_LOCAL": True,
         "CHECK_DATABASE_ON_START": True,
     }
@@ -97,9 +97,12 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         if production:
             raise ConfigError("SECRET_KEY must be set when CASEFLOW_ENV=production")
         config["SECRET_KEY"] = _development_secret(instance_path)
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # The busy timeout lets a writer wait for another instead of failing at once.
-        options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"timeout": 30})
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    else:
+        # A server restarts and drops connections; a database file never does, so only a server is pinged.
+        options.setdefault("pool_pre_ping", True)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config
