@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import gc
 import resource
+import sqlite3
 import time
 import tracemalloc
 
@@ -110,6 +111,32 @@ def verify_time(url: str) -> tuple[float, int, int, int]:
     return elapsed, result.cases, result.records, peak
 
 
+def machine_calibration() -> str:
+    """Two figures that tell machines apart, so rates measured on different days can be compared."""
+    now = dt.datetime.now(dt.timezone.utc)
+    started = time.perf_counter()
+    for seq in range(20_000):
+        record_hash(case_id=1, seq=seq, trigger="complete_review", from_state="under_review", to_state="active",
+                    actor="reviewer@bench.test", at=now, data=canonical_json({"fields": REVIEW}), comment=None,
+                    prev_hash="0" * 64)
+    hashing_us = (time.perf_counter() - started) / 20_000 * 1e6
+    path = DATA / "calibration.db"
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.execute("PRAGMA journal_mode=WAL")
+    raw.execute("PRAGMA synchronous=NORMAL")
+    raw.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT)")
+    started = time.perf_counter()
+    for _ in range(5_000):
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute("INSERT INTO t (body) VALUES (?)", ("x" * 200,))
+        raw.execute("COMMIT")
+    commits = 5_000 / (time.perf_counter() - started)
+    raw.close()
+    return f"machine: hashing one history record {hashing_us:.1f} µs; one-row SQLite commits {commits:,.0f}/s"
+
+
 def run(label: str, url: str, n_cases: int, n_fire: int) -> None:
     started = time.perf_counter()
     rebuild(url)
@@ -132,6 +159,7 @@ def main(argv=None) -> None:
     parser.add_argument("--sqlite-only", action="store_true")
     args = parser.parse_args(argv)
     DATA.mkdir(exist_ok=True)
+    print(machine_calibration())
     run("sqlite", f"sqlite:///{DATA / 'engine.db'}", args.cases, args.transitions)
     # Memory must stay flat in the number of cases: verify a tenth of the cases and compare peaks.
     run("sqlite small", f"sqlite:///{DATA / 'engine-small.db'}", args.cases // 10, args.transitions // 4)
