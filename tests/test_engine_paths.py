@@ -5,7 +5,8 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 
 from caseflow.clock import frozen_at
 from caseflow.extensions import db
@@ -152,6 +153,26 @@ def test_an_error_inside_the_write_leaves_no_partial_write(app, users, cases, mo
     assert (case.state, case.version, case.history_head, len(history(case.id))) == ("active", *before)
     assert db.session.scalar(select(func.count()).select_from(Notification)) == notes
     assert db.session.scalar(select(func.count()).select_from(Review).where(Review.case_id == case.id)) == 0
+
+
+def test_a_database_error_mid_write_is_sqlalchemys_and_leaves_nothing_behind(app, users, cases):
+    """The engine's statements run on the driver, yet a failure still comes out as SQLAlchemy's class."""
+    case = cases.in_state("active")
+    before = (case.version, case.history_head, len(history(case.id)))
+    # A notification already holding the key the step's own notice would take makes its insert fail.
+    taken = f"transition:{case.id}:{case.history_seq + 1}:{users['officer'].id}"
+    db.session.add(Notification(user_id=users["officer"].id, case_id=case.id, kind="test", message="in the way",
+                                dedup_key=taken))
+    db.session.commit()
+    with pytest.raises(IntegrityError):
+        fire(users, case, "start_review", "reviewer", {"reason": "x"})
+    case = db.session.get(Case, case.id)
+    assert (case.state, case.version, case.history_head, len(history(case.id))) == ("active", *before)
+    assert db.session.scalar(select(func.count()).select_from(Review).where(Review.case_id == case.id)) == 0
+    # The connection went back to the pool clean: the next step on it goes through.
+    db.session.execute(delete(Notification).where(Notification.dedup_key == taken))
+    db.session.commit()
+    assert fire(users, case, "start_review", "reviewer", {"reason": "x"}).to_state == "under_review"
 
 
 def test_the_owner_and_reviewer_hear_of_moves_others_make(app, users, cases):
