@@ -48,45 +48,59 @@ def engine_rate(url: str, ids: list[int]) -> float:
 
 
 def direct_rate(url: str, ids: list[int]) -> float:
-    """The same database work through the raw DBAPI connection: the floor the engine is compared with."""
+    """The engine's database work for the same steps, sent through the raw DBAPI connection: the floor.
+
+    Statement for statement what the engine writes: the case row under its version check (with the next
+    review date when a review completes), the history record, the review opened or closed, and a notice
+    to the owner and to the reviewer.
+    """
     engine = create_engine(url)
     raw = engine.raw_connection()
     sqlite = engine.dialect.name == "sqlite"
     p = "?" if sqlite else "%s"
     cur = raw.cursor()
+    update_case = (f"UPDATE cases SET state={p}, version={p}, history_seq={p}, history_head={p}, updated_at={p}, "
+                   f"next_review_due={p} WHERE id={p} AND version={p}")
+    insert_history = (f"INSERT INTO history_records (case_id, seq, trigger, from_state, to_state, actor, actor_user_id, "
+                      f"at, data, comment, prev_hash, hash) VALUES ({', '.join([p] * 12)})")
+    open_review = f"INSERT INTO reviews (case_id, due_on, opened_at, opened_by, reason) VALUES ({p}, {p}, {p}, {p}, {p})"
+    close_review = (f"UPDATE reviews SET completed_at={p}, completed_by_id={p}, outcome={p}, progress={p}, "
+                    f"recommendation={p} WHERE case_id={p} AND completed_at IS NULL")
+    notify = (f"INSERT INTO notifications (user_id, case_id, kind, message, due_on, dedup_key, created_at, read_at, "
+              f"emailed_at) VALUES ({', '.join([p] * 9)})")
 
-    def transition(case_id, trigger, source, dest, actor, data, review_sql, review_args):
+    def transition(case_id, trigger, source, dest, actor, actor_id, data):
         cur.execute("BEGIN IMMEDIATE" if sqlite else "BEGIN")
-        cur.execute(f"SELECT version, history_seq, history_head, state, owner_id, reviewer_id, title FROM cases "
-                    f"WHERE id = {p}" + ("" if sqlite else " FOR UPDATE"), (case_id,))
-        version, seq, head, state, owner, reviewer, title = cur.fetchone()
+        cur.execute(f"SELECT version, history_seq, history_head, state, owner_id, reviewer_id, title, next_review_due "
+                    f"FROM cases WHERE id = {p}" + ("" if sqlite else " FOR UPDATE"), (case_id,))
+        version, seq, head, state, owner, reviewer, title, review_due = cur.fetchone()
         assert state == source
         now = dt.datetime.now(dt.timezone.utc)
-        body = canonical_json({"fields": data, "changes": {}})
+        naive = now.replace(tzinfo=None)
+        next_due = (now.date() + dt.timedelta(days=91)) if trigger == "complete_review" else review_due
+        changes = {"next_review_due": [str(review_due), next_due.isoformat()]} if trigger == "complete_review" else {}
+        body = canonical_json({"fields": data, "changes": changes})
         digest = record_hash(case_id=case_id, seq=seq + 1, trigger=trigger, from_state=source, to_state=dest,
                              actor=actor, at=now, data=body, comment=None, prev_hash=head)
-        naive = now.replace(tzinfo=None)
-        cur.execute(f"UPDATE cases SET state={p}, version={p}, history_seq={p}, history_head={p}, updated_at={p}, "
-                    f"next_review_due={p} WHERE id={p} AND version={p}",
-                    (dest, version + 1, seq + 1, digest, naive, None, case_id, version))
-        cur.execute(f"INSERT INTO history_records (case_id, seq, trigger, from_state, to_state, actor, actor_user_id, at, "
-                    f"data, comment, prev_hash, hash) VALUES ({', '.join([p] * 12)})",
-                    (case_id, seq + 1, trigger, source, dest, actor, None, naive, body, None, head, digest))
-        cur.execute(review_sql, review_args(naive))
-        cur.execute(f"INSERT INTO notifications (user_id, case_id, kind, message, dedup_key, created_at) "
-                    f"VALUES ({p}, {p}, {p}, {p}, {p}, {p})",
-                    (owner, case_id, f"transition:{trigger}", f"{title}: {trigger}", f"direct:{case_id}:{seq + 1}", naive))
+        cur.execute(update_case, (dest, version + 1, seq + 1, digest, naive, next_due, case_id, version))
+        cur.execute(insert_history, (case_id, seq + 1, trigger, source, dest, actor, actor_id, naive, body, None, head,
+                                     digest))
+        if trigger == "start_review":
+            cur.execute(open_review, (case_id, review_due, naive, actor, data["reason"]))
+        else:
+            cur.execute(close_review, (naive, actor_id, trigger, data["progress"], data["recommendation"], case_id))
+        message = f"CF-{case_id:06d} {title}: {trigger} by {actor}; now {dest}."
+        for user_id in sorted({owner, reviewer} - {None, actor_id}):
+            cur.execute(notify, (user_id, case_id, f"transition:{trigger}", message, None,
+                                 f"transition:{case_id}:{seq + 1}:{user_id}", naive, None, None))
         raw.commit() if not sqlite else cur.execute("COMMIT")
 
-    open_review = (f"INSERT INTO reviews (case_id, due_on, opened_at, opened_by, reason) VALUES ({p}, {p}, {p}, {p}, {p})")
-    close_review = f"UPDATE reviews SET completed_at={p}, outcome={p} WHERE case_id={p} AND completed_at IS NULL"
     started = time.perf_counter()
     for case_id in ids:
-        transition(case_id, "start_review", "active", "under_review", "system:reviews_due", {"reason": "Due."},
-                   open_review, lambda at, c=case_id: (c, at.date(), at, "system:reviews_due", "Due."))
+        transition(case_id, "start_review", "active", "under_review", "system:reviews_due", None,
+                   {"reason": "Periodic review due."})
     for case_id in ids:
-        transition(case_id, "complete_review", "under_review", "active", "reviewer3@bench.test", REVIEW,
-                   close_review, lambda at, c=case_id: (at, "complete_review", c))
+        transition(case_id, "complete_review", "under_review", "active", "reviewer3@bench.test", 3, REVIEW)
     elapsed = time.perf_counter() - started
     raw.close()
     engine.dispose()
