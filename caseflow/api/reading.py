@@ -14,7 +14,7 @@ from caseflow.api.serialize import case_summary, partner_detail, partner_summary
 from caseflow.auth.access import ANY_ROLE
 from caseflow.clock import today
 from caseflow.extensions import db
-from caseflow.models import PARTNER_TYPES, Case, Organisation
+from caseflow.models import PARTNER_TYPES, Case, Organisation, in_state
 
 # Reviewers work the queue; auditors read everything. Officers see their own cases under /cases.
 QUEUE_ROLES = ("reviewer", "auditor")
@@ -22,7 +22,7 @@ QUEUE_ROLES = ("reviewer", "auditor")
 
 def queue_query(as_of):
     """Cases under review, and active cases whose review is due by `as_of`, most overdue first."""
-    due = or_(Case.state == "under_review", and_(Case.state == "active", Case.next_review_due <= as_of))
+    due = or_(in_state("under_review"), and_(in_state("active"), Case.next_review_due <= as_of))
     return (select(Case).where(due).options(joinedload(Case.partner), joinedload(Case.owner))
             .order_by(Case.next_review_due.asc().nulls_last(), Case.id))
 

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, select
 
 from caseflow.clock import today
 from caseflow.extensions import db
-from caseflow.models import PARTNER_TYPES, Case, Organisation, Review
+from caseflow.models import PARTNER_TYPES, RUNNING, Case, Organisation, Review, in_state
 
 REVIEW_HORIZON_DAYS = 30
 EXIT_HORIZON_DAYS = 90
@@ -31,10 +31,10 @@ def review_figures(grace_days: int) -> dict[str, int]:
     """Reviews falling due soon, open now, and overdue (open past their due date plus grace)."""
     now = today()
     soon = db.session.scalar(select(func.count()).select_from(Case).where(
-        Case.state == "active", Case.next_review_due <= now + dt.timedelta(days=REVIEW_HORIZON_DAYS)))
-    open_reviews = db.session.scalar(select(func.count()).select_from(Case).where(Case.state == "under_review"))
+        in_state("active"), Case.next_review_due <= now + dt.timedelta(days=REVIEW_HORIZON_DAYS)))
+    open_reviews = db.session.scalar(select(func.count()).select_from(Case).where(in_state("under_review")))
     overdue = db.session.scalar(select(func.count()).select_from(Review).join(Case, Review.case_id == Case.id).where(
-        Case.state == "under_review", Review.completed_at.is_(None),
+        in_state("under_review"), Review.completed_at.is_(None),
         Review.due_on < now - dt.timedelta(days=grace_days)))
     return {"due_soon": soon or 0, "open": open_reviews or 0, "overdue": overdue or 0}
 
@@ -42,7 +42,7 @@ def review_figures(grace_days: int) -> dict[str, int]:
 def exits_ahead(limit: int = 10) -> tuple[int, list[Case]]:
     """Running partnerships whose end date falls in the next 90 days: the count and the nearest few."""
     now = today()
-    window = and_(Case.state.in_(("active", "under_review")), Case.exit_deadline >= now,
+    window = and_(in_state(*RUNNING), Case.exit_deadline >= now,
                   Case.exit_deadline <= now + dt.timedelta(days=EXIT_HORIZON_DAYS))
     count = db.session.scalar(select(func.count()).select_from(Case).where(window)) or 0
     nearest = db.session.scalars(select(Case).where(window).order_by(Case.exit_deadline).limit(limit)).all()

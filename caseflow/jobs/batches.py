@@ -19,9 +19,11 @@ def batches(query: Select, key, size: int | None = None) -> Iterator[list]:
     kept = set(session.identity_map.keys())  # the caller's objects stay attached
     last = None
     while True:
-        page = query if last is None else query.where(key > last)
-        # Ordering by `key + 0` keeps SQLite from walking a one-column index (state) merely because
-        # it yields ids in order: it then takes the (state, due date) index and sorts the few rows due.
+        # `key + 0`, in the ORDER BY and after the first batch: otherwise SQLite may walk the
+        # one-column state index (which ends in the row id) for the id order or the `id > last`
+        # range, reading every case in the state; it then takes the partial (state, due date)
+        # index instead and sorts the few rows due.
+        page = query if last is None else query.where(key + 0 > last)
         rows = session.execute(page.order_by(key + 0).limit(size)).all()
         # End the read transaction before the batch is worked: on SQLite an open reader
         # would otherwise pin an old snapshot while the engine writes.

@@ -12,7 +12,7 @@ from caseflow import clock
 from caseflow.extensions import db
 from caseflow.jobs.batches import batches
 from caseflow.jobs.result import SweepResult
-from caseflow.models import Case
+from caseflow.models import RUNNING, Case, in_state
 from caseflow.workflow import Actor, CaseNotFound, Conflict, WorkflowError, current_workflow
 
 log = logging.getLogger("caseflow.jobs")
@@ -71,7 +71,7 @@ def reviews_due(as_of: dt.datetime) -> SweepResult:
     """Start the periodic review of every active case whose next review date has come."""
     today = as_of.date()
     query = select(Case.id, Case.version, Case.next_review_due).where(
-        Case.state == "active", Case.next_review_due <= today)
+        in_state("active"), Case.next_review_due <= today)
     return _fire_each(
         SweepResult("reviews_due"), query, "start_review",
         lambda c: {"reason": f"Periodic review due on {c.next_review_due.isoformat()}."},
@@ -93,17 +93,17 @@ def exit_deadline(as_of: dt.datetime) -> SweepResult:
                 "completion_date": completion}
 
     query = select(Case.id, Case.version, Case.exit_deadline).where(
-        Case.state.in_(("active", "under_review")), Case.exit_deadline <= today)
+        in_state(*RUNNING), Case.exit_deadline <= today)
     return _fire_each(
         SweepResult("exit_deadline"), query, "begin_exit", plan,
-        lambda c: c.state in ("active", "under_review") and c.exit_deadline is not None and c.exit_deadline <= today)
+        lambda c: c.state in RUNNING and c.exit_deadline is not None and c.exit_deadline <= today)
 
 
 def activation(as_of: dt.datetime) -> SweepResult:
     """Activate every agreed case whose start date has come, started on that date."""
     today = as_of.date()
     query = select(Case.id, Case.version, Case.proposed_start).where(
-        Case.state == "agreed", Case.proposed_start <= today)
+        in_state("agreed"), Case.proposed_start <= today)
     return _fire_each(
         SweepResult("activation"), query, "activate", lambda c: {"actual_start": c.proposed_start},
         lambda c: c.state == "agreed" and c.proposed_start is not None and c.proposed_start <= today)

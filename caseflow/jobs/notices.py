@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select
 from caseflow.jobs.batches import batches, write_transaction
 from caseflow.jobs.notify import Recipients, not_yet_sent, notify
 from caseflow.jobs.result import SweepResult
-from caseflow.models import Case, Review
+from caseflow.models import RUNNING, Case, Review, in_state
 from caseflow.workflow import current_workflow
 
 
@@ -32,11 +32,11 @@ def reviews_overdue(as_of: dt.datetime) -> SweepResult:
     result, grace = SweepResult("reviews_overdue"), _timer("review_grace_days")
     cutoff = as_of.date() - dt.timedelta(days=grace)  # due_on + grace < today
     # An open review's due date is the case's next review date (the engine's open_review effect),
-    # or the day it was opened when the case had none: so the (state, next_review_due) index
-    # narrows the search before the join confirms it on the review itself.
+    # or the day it was opened when the case had none: so the under-review cases' index on
+    # next_review_due narrows the search before the join confirms it on the review itself.
     query = (select(Case.id, Case.owner_id, Case.reviewer_id, Case.office, Case.title, Review.due_on)
              .join(Review, and_(Review.case_id == Case.id, Review.completed_at.is_(None)))
-             .where(Case.state == "under_review",
+             .where(in_state("under_review"),
                     or_(Case.next_review_due < cutoff, Case.next_review_due.is_(None)),
                     Review.due_on < cutoff,
                     not_yet_sent("review_escalated", Case.id, Review.due_on, Case.owner_id)))
@@ -58,7 +58,7 @@ def exit_notice(as_of: dt.datetime) -> SweepResult:
     today = as_of.date()
     query = (select(Case.id, Case.owner_id, Case.title, Case.exit_deadline)
              # A case under review is still running: its officer needs the notice all the same.
-             .where(Case.state.in_(("active", "under_review")), Case.exit_deadline > today,
+             .where(in_state(*RUNNING), Case.exit_deadline > today,
                     Case.exit_deadline <= today + dt.timedelta(days=notice),
                     not_yet_sent("exit_notice", Case.id, Case.exit_deadline, Case.owner_id)))
     return _send(result, query, lambda c, people: [(
@@ -72,7 +72,7 @@ def exit_overdue(as_of: dt.datetime) -> SweepResult:
     result, grace = SweepResult("exit_overdue"), _timer("exit_overdue_grace_days")
     cutoff = as_of.date() - dt.timedelta(days=grace)
     query = (select(Case.id, Case.owner_id, Case.reviewer_id, Case.title, Case.exit_completion_due)
-             .where(Case.state == "exiting", Case.exit_completion_due < cutoff,
+             .where(in_state("exiting"), Case.exit_completion_due < cutoff,
                     not_yet_sent("exit_overdue", Case.id, Case.exit_completion_due, Case.owner_id)))
     return _send(result, query, lambda c, people: [(
         "exit_overdue", c.exit_completion_due, people.active(c.owner_id, c.reviewer_id),

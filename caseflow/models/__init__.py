@@ -1,6 +1,6 @@
 """The data model; importing this package registers every table on the metadata."""
 from caseflow.models.activity import DOCUMENT_KINDS, Comment, Document, Notification, Review
-from caseflow.models.case import COOPERATION_FORMS, RESOURCE_KINDS, Case
+from caseflow.models.case import COOPERATION_FORMS, RESOURCE_KINDS, RUNNING, Case, in_state
 from caseflow.models.history import HistoryRecord
 from caseflow.models.partner import PARTNER_LEVELS, PARTNER_TYPES, Organisation
 from caseflow.models.scheduler import SchedulerLease, SweepRun
@@ -9,5 +9,5 @@ from caseflow.models.user import ROLE_LABELS, ROLES, ApiToken, User, a_role, has
 __all__ = [
     "ApiToken", "Case", "Comment", "COOPERATION_FORMS", "Document", "DOCUMENT_KINDS", "HistoryRecord",
     "Notification", "Organisation", "PARTNER_LEVELS", "PARTNER_TYPES", "RESOURCE_KINDS", "Review",
-    "ROLE_LABELS", "ROLES", "SchedulerLease", "SweepRun", "User", "a_role", "hash_token",
+    "ROLE_LABELS", "ROLES", "RUNNING", "SchedulerLease", "SweepRun", "User", "a_role", "hash_token", "in_state",
 ]

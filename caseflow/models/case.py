@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, Text, literal, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from caseflow.extensions import db
@@ -13,15 +13,38 @@ from caseflow.models.types import UTCDateTime, now_utc
 COOPERATION_FORMS = {"formal_partnership": "Formal partnership", "collaborative_relationship": "Collaborative relationship"}
 RESOURCE_KINDS = {"none": "None", "cash": "Cash", "in_kind": "In-kind"}
 
+#: A running partnership: active, or active again once its review is done.
+RUNNING = ("active", "under_review")
+
+
+def _states_sql(states: tuple[str, ...]) -> str:
+    """The partial indexes' WHERE, as the migration writes it: state = 'x' or state IN ('x', 'y')."""
+    listed = ", ".join(f"'{s}'" for s in states)
+    return f"state = {listed}" if len(states) == 1 else f"state IN ({listed})"
+
+
+def _due_index(name: str, column: str, states: tuple[str, ...]) -> Index:
+    """An index of (state, `column`) over the cases in `states` only (see PARTIAL_INDEXES)."""
+    where = text(_states_sql(states))
+    return Index(name, "state", column, sqlite_where=where, postgresql_where=where)
+
+
+#: The date sweeps', notices', queue's and dashboard's indexes: (name, date column, states).
+#: Each holds only the cases a query can act on, so a state change touches at most two of them.
+#: The state leads the key although it is fixed by the WHERE: SQLite without ANALYZE figures
+#: would otherwise prefer `ix_cases_state` (an equality, guessed at 10 rows) to a range on the date.
+PARTIAL_INDEXES = (
+    ("ix_cases_active_next_review_due", "next_review_due", ("active",)),
+    ("ix_cases_under_review_next_review_due", "next_review_due", ("under_review",)),
+    ("ix_cases_running_exit_deadline", "exit_deadline", RUNNING),
+    ("ix_cases_agreed_proposed_start", "proposed_start", ("agreed",)),
+    ("ix_cases_exiting_exit_completion_due", "exit_completion_due", ("exiting",)),
+)
+
 
 class Case(db.Model):
     __tablename__ = "cases"
-    __table_args__ = (
-        Index("ix_cases_state_next_review_due", "state", "next_review_due"),
-        Index("ix_cases_state_exit_deadline", "state", "exit_deadline"),
-        Index("ix_cases_state_proposed_start", "state", "proposed_start"),
-        Index("ix_cases_state_exit_completion_due", "state", "exit_completion_due"),
-    )
+    __table_args__ = tuple(_due_index(*index) for index in PARTIAL_INDEXES)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -78,3 +101,14 @@ class Case(db.Model):
 
     def __repr__(self) -> str:
         return f"<Case {self.id} {self.state}>"
+
+
+def in_state(*states: str):
+    """SQL: the case is in one of `states`, written as literals so the planner can use the partial indexes.
+
+    A planner uses a partial index only if the query's WHERE implies the index's; PostgreSQL's
+    generic plans (psycopg prepares a statement after five runs) cannot see a bound value.
+    """
+    if len(states) == 1:
+        return Case.state == literal(states[0], literal_execute=True)
+    return Case.state.in_([literal(s, literal_execute=True) for s in states])

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from caseflow.clock import today
 from caseflow.extensions import db
-from caseflow.models import Case
+from caseflow.models import Case, in_state
 
 
 def due_cases(office: str | None, reviewer_id: int | None, limit: int) -> list[Case]:
@@ -21,11 +21,11 @@ def due_cases(office: str | None, reviewer_id: int | None, limit: int) -> list[C
 
 
 def _due(office: str | None, limit: int, extra) -> list[Case]:
-    """Two index range scans on (state, next_review_due), merged: far cheaper than one OR and a sort."""
+    """Two ordered scans of the under-review and active cases' next_review_due indexes, merged."""
     if limit <= 0:
         return []
     found = []
-    for where in ([Case.state == "under_review"], [Case.state == "active", Case.next_review_due <= today()]):
+    for where in ([in_state("under_review")], [in_state("active"), Case.next_review_due <= today()]):
         query = select(Case).where(*where).options(selectinload(Case.partner), selectinload(Case.reviewer))
         if office:
             query = query.where(Case.office == office)

@@ -1,0 +1,196 @@
+"""The date queries read the cases' partial indexes: each query is run for real, its SQL caught and explained.
+
+Each runs on an empty table (no planner statistics, as on a new database) and on 5,000 cases of
+every state after ANALYZE. On PostgreSQL the statement is explained as a generic plan (what
+psycopg's server-side prepared statements may run after five executions), with sequential scans
+off since the tables are small.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import event, insert, select, text
+
+from caseflow.api.paging import page
+from caseflow.api.reading import queue_query
+from caseflow.clock import frozen_at
+from caseflow.dashboard.stats import exits_ahead, review_figures
+from caseflow.extensions import db
+from caseflow.jobs import batches, firing
+from caseflow.jobs.firing import activation, exit_deadline, reviews_due
+from caseflow.jobs.notices import exit_notice, exit_overdue, reviews_overdue
+from caseflow.models import Case, Review
+from caseflow.reviews.queue import due_cases
+
+AS_OF = dt.datetime(2027, 6, 1, 6, 0, tzinfo=dt.timezone.utc)
+ACTIVE, UNDER_REVIEW = "ix_cases_active_next_review_due", "ix_cases_under_review_next_review_due"
+RUNNING_EXIT, AGREED, EXITING = "ix_cases_running_exit_deadline", "ix_cases_agreed_proposed_start", \
+    "ix_cases_exiting_exit_completion_due"
+PARTIAL = {ACTIVE, UNDER_REVIEW, RUNNING_EXIT, AGREED, EXITING}
+#: (state, share of the cases) for the filled table: roughly the bench's mix.
+MIX = [("proposed", 1), ("vetted", 1), ("agreed", 1), ("active", 11), ("under_review", 2), ("exiting", 1),
+       ("discontinued", 3)]
+
+
+@pytest.fixture(params=["empty", "5,000 cases"])
+def population(request, app, cases):
+    """The cases table empty, or holding 5,000 copies of one case spread over the states (with their
+    open reviews), analyzed."""
+    if request.param == "empty":
+        return request.param
+    model = db.session.execute(select(Case.__table__).where(Case.id == cases.propose().id)).mappings().one()
+    states = [state for state, share in MIX for _ in range(share)]
+    day = AS_OF.date()
+    rows = []
+    for i in range(5000):
+        state = states[i % len(states)]
+        rows.append({**model, "id": None, "state": state,
+                     "proposed_start": day + dt.timedelta(days=i % 60 - 2),
+                     "next_review_due": day + dt.timedelta(days=i % 120 - 10 if state == "active" else -(i % 30)),
+                     "exit_deadline": day + dt.timedelta(days=i % 700 + 1),
+                     "exit_completion_due": day + dt.timedelta(days=i % 90 - 5)})
+    db.session.execute(insert(Case.__table__), [{k: v for k, v in r.items() if k != "id"} for r in rows])
+    under_review = db.session.execute(select(Case.id, Case.next_review_due).where(Case.state == "under_review")).all()
+    db.session.execute(insert(Review.__table__), [
+        {"case_id": c.id, "due_on": c.next_review_due, "opened_at": AS_OF, "opened_by": "system:reviews_due"}
+        for c in under_review])
+    db.session.commit()
+    with db.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    return request.param
+
+
+@contextlib.contextmanager
+def caught_selects():
+    """Collect (SQL, parameters) of every SELECT that reads the cases table while the block runs."""
+    caught = []
+
+    def catch(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and re.search(r"\bFROM cases\b", statement):
+            caught.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", catch)
+    try:
+        with frozen_at(AS_OF):
+            yield caught
+    finally:
+        event.remove(db.engine, "before_cursor_execute", catch)
+        db.session.rollback()
+
+
+def plan(statement: str, parameters) -> str:
+    """The plan the database picks for `statement`, as one text."""
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        if db.engine.dialect.name == "sqlite":
+            cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
+            return "\n".join(row[-1] for row in cursor.fetchall())
+        return _generic_plan(cursor, statement, parameters)
+    finally:
+        raw.rollback()
+        raw.close()
+
+
+def _generic_plan(cursor, statement: str, parameters: dict) -> str:
+    """EXPLAIN the statement prepared server-side with $n parameters, as its generic plan."""
+    from psycopg import sql
+
+    names: list[str] = []
+
+    def number(match) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    prepared = re.sub(r"%\((\w+)\)s", number, statement)
+    cursor.execute("SET LOCAL enable_seqscan = off")
+    cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+    cursor.execute(sql.SQL("PREPARE plan_probe AS {}").format(sql.SQL(prepared)))
+    try:
+        values = sql.SQL(", ").join(sql.Literal(parameters[name]) for name in names)
+        cursor.execute(sql.SQL("EXPLAIN EXECUTE plan_probe({})").format(values) if names
+                       else sql.SQL("EXPLAIN EXECUTE plan_probe"))
+        return "\n".join(row[0] for row in cursor.fetchall())
+    finally:
+        cursor.execute("DEALLOCATE plan_probe")
+
+
+def full_scan(plan_text: str) -> bool:
+    """Whether a plan reads the whole cases table."""
+    return bool(re.search(r"^\s*SCAN cases\b(?! USING)|Seq Scan on cases\b", plan_text, re.M))
+
+
+def indexes_read(plans: list[str]) -> set[str]:
+    """The cases' indexes the plans read."""
+    return set(re.findall(r"\bix_cases_\w+", "\n".join(plans)))
+
+
+def plans_of(run) -> list[str]:
+    """The plans of every different cases query `run()` makes."""
+    with caught_selects() as caught:
+        run()
+    assert caught, "the code under test read no cases"
+    return [plan(statement, parameters) for statement, parameters in dict(caught).items()]
+
+
+def assert_reads(plans: list[str], *indexes: str) -> None:
+    """Each plan reads one of `indexes`, each of them is read, and no plan scans the whole cases table."""
+    joined = "\n---\n".join(plans)
+    for each in plans:
+        assert indexes_read([each]) & set(indexes) and not full_scan(each), f"not {' or '.join(indexes)}:\n{each}"
+    for index in indexes:
+        assert index in joined, f"{index} is not used:\n{joined}"
+
+
+@pytest.mark.parametrize(("sweep", "index"), [
+    (reviews_due, ACTIVE), (exit_deadline, RUNNING_EXIT), (activation, AGREED),
+    (reviews_overdue, UNDER_REVIEW), (exit_notice, RUNNING_EXIT), (exit_overdue, EXITING),
+], ids=lambda v: getattr(v, "__name__", v))
+def test_each_sweep_reads_its_partial_index(population, sweep, index, monkeypatch):
+    # Small batches, so the later batches' query (`id > last`) is explained too; nothing is fired.
+    monkeypatch.setattr(batches, "BATCH_SIZE", 20)
+    monkeypatch.setattr(firing, "_fire_one", lambda *args: None)
+    assert_reads(plans_of(lambda: sweep(AS_OF)), index)
+
+
+def test_the_review_queue_reads_the_active_and_under_review_indexes(population):
+    assert_reads(plans_of(lambda: due_cases(None, None, limit=50)), ACTIVE, UNDER_REVIEW)
+
+
+def test_a_reviewers_queue_reads_the_others_cases_by_the_partial_indexes(population):
+    plans = plans_of(lambda: due_cases("Monrovia", 3, limit=50))
+    # The reviewer's own cases may be found by the reviewer's index instead (they are few).
+    others = [p for p in plans if "ix_cases_reviewer_id" not in p]
+    assert len(others) >= 2
+    assert_reads(others, ACTIVE, UNDER_REVIEW)
+
+
+def test_the_api_queue_counts_and_pages_by_the_partial_indexes(app, population):
+    def run():
+        with app.test_request_context("/api/v1/queue"):
+            page(queue_query(AS_OF.date()), {}, "api.review_queue")
+
+    plans = plans_of(run)
+    assert len(plans) == 2  # the count, then the page
+    for each in plans:
+        # One OR of two branches: SQLite reads one index per branch. PostgreSQL reads the active
+        # branch in its index and the under-review cases in any index led by the state; on an
+        # empty table it reads the running cases' index alone for both, filtering on the date.
+        read = indexes_read([each])
+        assert not full_scan(each), each
+        if db.engine.dialect.name == "sqlite":
+            assert read == {ACTIVE, UNDER_REVIEW}, each
+        elif population == "empty":
+            assert read and read <= PARTIAL, each
+        else:
+            assert ACTIVE in read, each
+
+
+def test_the_dashboards_due_reviews_and_exits_read_the_partial_indexes(population):
+    due_soon, *_others = plans_of(lambda: review_figures(grace_days=14))
+    assert_reads([due_soon], ACTIVE)
+    assert_reads(plans_of(exits_ahead), RUNNING_EXIT)
