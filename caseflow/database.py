@@ -12,13 +12,6 @@ from caseflow.config import ConfigError
 #: Execution option that makes a SQLite transaction take the write lock when it begins.
 IMMEDIATE = "caseflow_begin_immediate"
 
-#: Pages the SQLite write-ahead log may hold before a commit copies them back into the database file.
-#: A transition dirties some 25 pages, half of them the same tail pages of the history's and the
-#: notifications' indexes; at SQLite's default of 1,000 every 40th commit paid two fsyncs and wrote
-#: those same pages back again. 10,000 pages (about 40 MB of log at most) spreads that over ten
-#: times as many commits; reads are unaffected (the log is indexed).
-WAL_AUTOCHECKPOINT_PAGES = 10_000
-
 
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, connection_record):
@@ -30,7 +23,6 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     cursor.close()
 
 
