@@ -30,6 +30,16 @@ def _case_ids(n_cases: int, count: int, offset: int) -> list[int]:
     return [1 + offset + i * step for i in range(count)]
 
 
+def _finish_checkpoint(driver_connection, dialect_name: str) -> None:
+    """Copy what the run left in SQLite's write-ahead log into the database file, inside the timing.
+
+    Commits copy the log back only every 1,000 pages; the pages still in the log when the run ends are
+    work its transitions caused, so the rate includes them rather than leave them to whoever comes next.
+    """
+    if dialect_name == "sqlite":
+        driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+
 def engine_rate(url: str, ids: list[int]) -> float:
     """Fire start_review then complete_review on each case, each in its own transaction; return per second."""
     app = bench_app(url)
@@ -42,6 +52,8 @@ def engine_rate(url: str, ids: list[int]) -> float:
             wf.fire(case_id, "start_review", system, {"reason": "Periodic review due."})
         for case_id in ids:
             wf.fire(case_id, "complete_review", reviewer, REVIEW)
+        with db.engine.connect() as conn:
+            _finish_checkpoint(conn.connection.driver_connection, db.engine.dialect.name)
         elapsed = time.perf_counter() - started
         db.engine.dispose()
     return 2 * len(ids) / elapsed
@@ -101,6 +113,7 @@ def direct_rate(url: str, ids: list[int]) -> float:
                    {"reason": "Periodic review due."})
     for case_id in ids:
         transition(case_id, "complete_review", "under_review", "active", "reviewer3@bench.test", 3, REVIEW)
+    _finish_checkpoint(raw.driver_connection, engine.dialect.name)
     elapsed = time.perf_counter() - started
     raw.close()
     engine.dispose()
