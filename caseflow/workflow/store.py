@@ -18,7 +18,6 @@ _PARTNERS = Organisation.__table__
 _HISTORY = HistoryRecord.__table__
 _REVIEWS = Review.__table__
 _NOTIFICATIONS = Notification.__table__
-
 _DOCUMENTS = Document.__table__
 
 _LOAD_CASE = PreparedQuery(select(_CASES).where(_CASES.c.id == bindparam("case_id")).with_for_update())
