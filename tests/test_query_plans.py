@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, inspect, select, text
 
 from caseflow.api.paging import page
 from caseflow.api.reading import queue_query
@@ -191,3 +191,18 @@ def test_the_dashboards_due_reviews_and_exits_read_the_partial_indexes(populatio
     due_soon, *_others = plans_of(lambda: review_figures(grace_days=14))
     assert_reads([due_soon], ACTIVE)
     assert_reads(plans_of(exits_ahead), RUNNING_EXIT)
+
+
+def test_the_partial_indexes_come_and_go_with_their_migration(app):
+    from flask_migrate import downgrade, upgrade
+
+    def indexes() -> set[str]:
+        return {i["name"] for i in inspect(db.engine).get_indexes("cases")}
+
+    composite = {f"ix_cases_state_{column}" for column in set(DATE_OF.values())}
+    assert PARTIAL <= indexes() and not composite & indexes()
+    assert indexes() == {i.name for i in Case.__table__.indexes}  # the model and the migrations agree
+    downgrade(revision="a7d3c1e9b2f4")
+    assert composite <= indexes() and not PARTIAL & indexes() and "ix_cases_state" in indexes()
+    upgrade()
+    assert PARTIAL <= indexes() and not composite & indexes()
