@@ -30,7 +30,7 @@ def _due_index(name: str, column: str, states: tuple[str, ...]) -> Index:
 
 
 #: The date sweeps', notices', queue's and dashboard's indexes: (name, date column, states).
-#: Each holds only the cases a query can act on, so a state change touches at most two of them.
+#: Each holds only the cases a query can act on: a state change touches the states it leaves and enters.
 #: The state leads the key although it is fixed by the WHERE: SQLite without ANALYZE figures
 #: would otherwise prefer `ix_cases_state` (an equality, guessed at 10 rows) to a range on the date.
 PARTIAL_INDEXES = (
