@@ -1,11 +1,14 @@
 """The foundation: configuration, migrations, demo data, the command line."""
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select
 
 from caseflow import create_app
 from caseflow.config import ConfigError
+from caseflow.database import SQLITE_CHECKPOINT_PAGES, SQLITE_PAGE_SIZE
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, Organisation, User
 
@@ -52,6 +55,27 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(app):
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_new_sqlite_database_gets_small_pages_and_a_longer_log_between_checkpoints(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == SQLITE_PAGE_SIZE
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SQLITE_CHECKPOINT_PAGES
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_existing_sqlite_database_keeps_its_page_size(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.execute("PRAGMA page_size=4096")
+        old.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 4096
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
 
 
 def test_migrations_build_every_table_of_the_model(app):
