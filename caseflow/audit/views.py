@@ -11,6 +11,7 @@ from caseflow.audit.stats import DIMENSIONS, review_timeliness, time_in_states
 from caseflow.auth.access import roles_required
 from caseflow.clock import utcnow
 from caseflow.extensions import db
+from caseflow.jobs.history_check import last_check
 from caseflow.models import PARTNER_TYPES, Case
 from caseflow.workflow import current_workflow
 from caseflow.workflow.chain import verify_chains
@@ -94,4 +95,4 @@ def verify():
         result = verify_chains(db.session, case_id=case_id)
     broken_case = db.session.get(Case, result.broken.case_id) if result and result.broken else None
     return render_template("audit/verify.html", raw=raw, error=error, result=result, case_id=case_id,
-                           broken_case=broken_case), (400 if error else 200)
+                           broken_case=broken_case, last_check=last_check()), (400 if error else 200)

@@ -19,7 +19,8 @@ from caseflow.models import Notification, User
 log = logging.getLogger("caseflow.jobs")
 MAIL_BATCH = 100
 SUBJECTS = {"review_overdue": "Review overdue", "review_escalated": "Overdue review escalated",
-            "exit_notice": "Exit approaching", "exit_overdue": "Exit overdue"}
+            "exit_notice": "Exit approaching", "exit_overdue": "Exit overdue",
+            "history_broken": "History broken"}
 
 
 def subject_of(kind: str, case_id: int | None) -> str:

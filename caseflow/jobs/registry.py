@@ -13,6 +13,7 @@ from caseflow.clock import utcnow
 from caseflow.extensions import db
 from caseflow.jobs.batches import write_transaction
 from caseflow.jobs.firing import activation, exit_deadline, reviews_due
+from caseflow.jobs.history_check import history_check
 from caseflow.jobs.mail import deliver_mail
 from caseflow.jobs.notices import exit_notice, exit_overdue, reviews_overdue
 from caseflow.jobs.result import SweepResult
@@ -23,6 +24,7 @@ log = logging.getLogger("caseflow.jobs")
 KEEP_RUNS = dt.timedelta(days=30)
 
 # Exits come before reviews so a case whose end date has come is not first sent into a review.
+# The history check runs once a day (it skips otherwise), before the mail so its alert goes out at once.
 # The mail step comes last so the run's own notifications go out in the same run.
 SWEEPS: dict[str, Callable[[dt.datetime], SweepResult]] = {
     "activation": activation,
@@ -31,6 +33,7 @@ SWEEPS: dict[str, Callable[[dt.datetime], SweepResult]] = {
     "reviews_overdue": reviews_overdue,
     "exit_notice": exit_notice,
     "exit_overdue": exit_overdue,
+    "history_check": history_check,
     "mail": deliver_mail,
 }
 

@@ -15,6 +15,7 @@ class SweepResult:
     failed: int = 0
     already: int = 0  # due when queried, but another run (or a person) had moved the case on
     failures: list[str] = field(default_factory=list)
+    detail: str = ""  # what the sweep found, for a sweep that checks rather than acts (the history check)
 
     def fail(self, reference: str, why: str) -> None:
         """Count a case that could not be handled, keeping its reason."""
@@ -27,6 +28,8 @@ class SweepResult:
         if self.already:
             parts.append(f"already done {self.already}")
         line = ", ".join(parts)
+        if self.detail:
+            line = f"{self.detail}; {line}"
         if self.failures:
             more = len(self.failures) - QUOTED_FAILURES
             line += " (" + "; ".join(self.failures[:QUOTED_FAILURES]) + (f"; and {more} more" if more > 0 else "") + ")"

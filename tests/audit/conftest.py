@@ -4,8 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import text
 
 from caseflow.clock import set_clock, today
+from caseflow.extensions import db
 
 
 @pytest.fixture
@@ -17,3 +19,22 @@ def demo(app, runner):
     result = runner.invoke(args=["demo", "--quiet"])
     assert result.exit_code == 0, result.output
     return result
+
+
+@pytest.fixture
+def tamper(app):
+    """`tamper(record_id)` rewrites a stored record's comment behind the application's back, as an
+    intruder with SQL access could (on PostgreSQL, by first switching off the append-only trigger)."""
+
+    def rewrite(record_id: int) -> None:
+        connection = db.session.connection()
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            connection.execute(text("ALTER TABLE history_records DISABLE TRIGGER history_records_append_only"))
+        connection.execute(text("UPDATE history_records SET comment = 'nothing to see' WHERE id = :id"),
+                           {"id": record_id})
+        if postgres:
+            connection.execute(text("ALTER TABLE history_records ENABLE TRIGGER history_records_append_only"))
+        db.session.commit()
+
+    return rewrite

@@ -9,18 +9,6 @@ from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord
 
 
-def _tamper(record_id: int) -> None:
-    """Rewrite a stored record's comment behind the application's back, as an intruder with SQL access could."""
-    connection = db.session.connection()
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        connection.execute(text("ALTER TABLE history_records DISABLE TRIGGER history_records_append_only"))
-    connection.execute(text("UPDATE history_records SET comment = 'nothing to see' WHERE id = :id"), {"id": record_id})
-    if postgres:
-        connection.execute(text("ALTER TABLE history_records ENABLE TRIGGER history_records_append_only"))
-    db.session.commit()
-
-
 def test_an_intact_history_is_reported_intact(demo, sign_in, runner):
     client = sign_in("auditor")
     page = client.get("/audit/verify?run=1").get_data(as_text=True)
@@ -43,10 +31,10 @@ def test_verify_page_before_running_and_for_a_missing_case(demo, sign_in):
     assert missing.status_code == 400 and "There is no case 9999." in missing.get_data(as_text=True)
 
 
-def test_a_tampered_record_is_named_by_the_page_and_the_command(demo, sign_in, runner):
+def test_a_tampered_record_is_named_by_the_page_and_the_command(demo, sign_in, runner, tamper):
     case = db.session.scalar(select(Case).where(Case.state == "active").order_by(Case.id))
     record = db.session.scalar(select(HistoryRecord).where(HistoryRecord.case_id == case.id, HistoryRecord.seq == 2))
-    _tamper(record.id)
+    tamper(record.id)
     named = f"case {case.id} record #2 (id {record.id}): its content does not match its hash"
 
     page = sign_in("auditor").get("/audit/verify?run=1").get_data(as_text=True)
