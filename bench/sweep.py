@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import resource
 import shutil
 import sys
@@ -46,7 +47,7 @@ def _timed_run(pristine: Path, trace: bool) -> tuple[float, list, int | None]:
     """Run every sweep once as of AS_OF on a fresh copy of `pristine`; return seconds, results, peak bytes."""
     from caseflow.clock import frozen_at
     from caseflow.extensions import db
-    from caseflow.jobs import SWEEPS, run_all
+    from caseflow.jobs import run_all
 
     work = pristine.with_name(pristine.stem + "-run.db")
     for suffix in ("", "-wal", "-shm"):
@@ -54,19 +55,28 @@ def _timed_run(pristine: Path, trace: bool) -> tuple[float, list, int | None]:
     shutil.copyfile(pristine, work)
     app = _app(f"sqlite:///{work}")
     with app.app_context(), frozen_at(AS_OF):
-        db.session.execute(db.select(1)).all()  # connect before the clock starts
-        db.session.commit()
+        _checked_an_hour_ago()  # the daily history check is bench.engine's verify figure: here it skips
         if trace:  # tracemalloc slows Python code down, so it is off for the timings unless asked for
             tracemalloc.start()
         started = time.perf_counter()
-        # The daily history check is bench.engine's "verify" figure; this benchmark's cases carry no history.
-        results = run_all(AS_OF, holder="bench", only=tuple(name for name in SWEEPS if name != "history_check"))
+        results = run_all(AS_OF, holder="bench")
         elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] if trace else None
         tracemalloc.stop()
         db.session.remove()
         db.engine.dispose()
     return elapsed, results, peak
+
+
+def _checked_an_hour_ago() -> None:
+    """Log a history check an hour before AS_OF, as the scheduler's daily one would have; connects too."""
+    from caseflow.extensions import db
+    from caseflow.models import SweepRun
+
+    before = AS_OF - dt.timedelta(hours=1)
+    db.session.add(SweepRun(sweep="history_check", holder="bench", as_of=before, started_at=before,
+                            finished_at=before, summary="verified 0 chains, 0 records: intact; fired 0, notified 0, failed 0"))
+    db.session.commit()
 
 
 def main(argv: list[str]) -> None:

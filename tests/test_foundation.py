@@ -8,7 +8,7 @@ from sqlalchemy import create_engine, func, inspect, select
 
 from caseflow import create_app
 from caseflow.config import ConfigError
-from caseflow.database import SQLITE_CHECKPOINT_PAGES, SQLITE_PAGE_SIZE
+from caseflow.database import SQLITE_CHECKPOINT_PAGES, SQLITE_LOG_LIMIT_BYTES, SQLITE_PAGE_SIZE
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, Organisation, User
 
@@ -63,6 +63,7 @@ def test_new_sqlite_database_gets_small_pages_and_a_longer_log_between_checkpoin
     with db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA page_size").scalar() == SQLITE_PAGE_SIZE
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SQLITE_CHECKPOINT_PAGES
+        assert conn.exec_driver_sql("PRAGMA journal_size_limit").scalar() == SQLITE_LOG_LIMIT_BYTES
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
@@ -75,6 +76,7 @@ def test_existing_sqlite_database_keeps_its_page_size(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 4096
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == SQLITE_CHECKPOINT_PAGES
     engine.dispose()
 
 

@@ -95,4 +95,4 @@ def verify():
         result = verify_chains(db.session, case_id=case_id)
     broken_case = db.session.get(Case, result.broken.case_id) if result and result.broken else None
     return render_template("audit/verify.html", raw=raw, error=error, result=result, case_id=case_id,
-                           broken_case=broken_case, last_check=last_check()), (400 if error else 200)
+                           broken_case=broken_case, last_check=last_check(), now=utcnow()), (400 if error else 200)

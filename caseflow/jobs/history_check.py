@@ -9,21 +9,27 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from caseflow.extensions import db
 from caseflow.jobs.batches import write_transaction
 from caseflow.jobs.notify import notify
 from caseflow.jobs.result import SweepResult
 from caseflow.models import Case, SweepRun, User
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain import VerifyResult, verify_chains
 
 log = logging.getLogger("caseflow.jobs")
 NAME = "history_check"
 #: How often the chains are checked; the sweeps tick every minute but this runs once per period.
 EVERY = dt.timedelta(days=1)
-#: How a run that verified begins its summary, so the next runs can tell it from a skipped one.
-VERIFIED = "verified "
+#: A check that failed (the database went away, a timeout) is tried again after this, not every tick.
+RETRY_AFTER = dt.timedelta(hours=1)
+#: Cases verified per read transaction, so writers' log can be checkpointed (SQLite) and old rows
+#: vacuumed (PostgreSQL) while a long check goes on.
+CHUNK = 10_000
+#: How this sweep's summaries begin: a check that ran, and a tick that left it for later.
+VERIFIED, SKIPPED = "verified ", "skipped: "
+#: Who is told of a broken chain: the roles that read the audit pages (caseflow.audit.AUDIT_ROLES).
 ALERTED_ROLES = ("auditor", "admin")
 
 
@@ -32,46 +38,84 @@ class LastCheck:
     """When the scheduler last verified the chains, and what it found."""
     as_of: dt.datetime
     finished_at: dt.datetime
-    found: str  # "verified 26 chains, 104 records: intact" or "... broken at case 7 record #2 (id 19): ..."
+    found: str  # "verified 26 chains, 104 records: intact", or "...: broken at case 7 record #2 (id 19): ..."
+    ok: bool
 
-    @property
-    def ok(self) -> bool:
-        return self.found.endswith(": intact")
+    def stale(self, now: dt.datetime) -> bool:
+        """More than two periods old: the scheduler has not been checking."""
+        return now - self.as_of > 2 * EVERY
+
+
+def _latest_run(*conditions) -> SweepRun | None:
+    # The newest by id, not by "as of": a `caseflow sweep --at` far ahead must not stop the daily check.
+    return db.session.scalar(select(SweepRun).where(SweepRun.sweep == NAME, SweepRun.finished_at.is_not(None),
+                                                    *conditions).order_by(SweepRun.id.desc()).limit(1))
 
 
 def last_check() -> LastCheck | None:
-    """The latest finished run of this sweep that verified the chains (not one that skipped)."""
-    run = db.session.scalar(
-        select(SweepRun).where(SweepRun.sweep == NAME, SweepRun.finished_at.is_not(None),
-                               SweepRun.summary.startswith(VERIFIED, autoescape=True))
-        .order_by(SweepRun.as_of.desc(), SweepRun.id.desc()).limit(1))
+    """The latest finished run of this sweep that verified the chains."""
+    run = _latest_run(SweepRun.summary.startswith(VERIFIED, autoescape=True))
     if run is None:
         return None
     # The summary is "<what was found>; fired 0, notified 0, failed 0 ..." (SweepResult.summary).
-    return LastCheck(run.as_of, run.finished_at, run.summary.partition("; fired ")[0])
+    return LastCheck(run.as_of, run.finished_at, run.summary.partition("; fired ")[0], ok=run.failed == 0)
 
 
 def history_check(as_of: dt.datetime) -> SweepResult:
-    """Verify every chain unless a check ran within the last day; alert on the first broken record."""
+    """Verify every chain unless one was checked within the last day; alert on the first broken record."""
     result = SweepResult(NAME)
-    last = last_check()
-    if last is not None and as_of - last.as_of < EVERY:
-        return result
-    verified = verify_chains(db.session)
-    db.session.rollback()  # end the long read before writing
-    outcome = "intact" if verified.ok else f"broken at {verified.broken}"
-    result.detail = f"{VERIFIED}{verified.cases} chains, {verified.records} records: {outcome}"
-    if verified.ok:
-        return result
-    broken = verified.broken
+    previous = _latest_run(~SweepRun.summary.startswith(SKIPPED, autoescape=True))
+    if previous is not None:
+        verified = previous.summary.startswith(VERIFIED)
+        if dt.timedelta(0) <= as_of - previous.as_of < (EVERY if verified else RETRY_AFTER):
+            result.detail = SKIPPED + (f"verified as of {previous.as_of:%Y-%m-%d %H:%M} UTC" if verified
+                                       else "the last check failed; it is tried again hourly")
+            return result
+    checked = _verify_all()
+    outcome = "intact" if checked.ok else f"broken at {checked.broken}"
+    result.detail = f"{VERIFIED}{checked.cases} chains, {checked.records} records: {outcome}"
+    if not checked.ok:
+        _alert(result, checked, as_of)
+    return result
+
+
+def _verify_all() -> VerifyResult:
+    """Every chain, CHUNK cases per read transaction; a chunk found broken is read once more."""
+    session = db.session
+    top = session.scalar(select(func.max(Case.id))) or 0
+    session.rollback()
+    cases = records = 0
+    after = 0
+    while True:
+        upto = None if after + CHUNK >= top else after + CHUNK  # the last chunk also takes orphan records
+        chunk = _verify_chunk(after, upto)
+        if not chunk.ok:
+            # On PostgreSQL the cases and their records are read by two statements, each at its own
+            # moment: a step committed in between looks like a break. A real one is still there.
+            chunk = _verify_chunk(after, upto)
+        cases, records = cases + chunk.cases, records + chunk.records
+        if not chunk.ok or upto is None:
+            return VerifyResult(cases, records, chunk.broken, chunk.final_hash)
+        after = upto
+
+
+def _verify_chunk(after: int, upto: int | None) -> VerifyResult:
+    try:
+        return verify_chains(db.session, after=after, upto=upto)
+    finally:
+        db.session.rollback()
+
+
+def _alert(result: SweepResult, checked: VerifyResult, as_of: dt.datetime) -> None:
+    """Log the break and tell every active auditor and admin, once a day while it stays broken."""
+    broken = checked.broken
     log.error("history check: the history is broken at %s", broken)
     result.fail(f"case {broken.case_id}", "its history is broken")
-    auditors = db.session.scalars(select(User.id).where(User.role.in_(ALERTED_ROLES),
-                                                        User.is_active_user.is_(True))).all()
+    people = db.session.scalars(select(User.id).where(User.role.in_(ALERTED_ROLES),
+                                                      User.is_active_user.is_(True))).all()
     # A record of a case that does not exist cannot point the notice at its case.
     case_id = broken.case_id if db.session.get(Case, broken.case_id) is not None else None
     with write_transaction() as session:
-        result.notified += notify(session, "history_broken", case_id, as_of.date(), auditors,
+        result.notified += notify(session, "history_broken", case_id, as_of.date(), people,
                                   f"The daily history check found the history broken at {broken}. "
                                   "See Audit › Verify.")
-    return result

@@ -14,7 +14,7 @@ _TABLE = Notification.__table__
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def dedup_key(kind: str, case_id: int, due_on: dt.date, user_id: int) -> str:
+def dedup_key(kind: str, case_id: int | None, due_on: dt.date, user_id: int) -> str:
     """The key that makes a notification once: kind, case, due date and recipient."""
     return f"{kind}:{case_id}:{due_on.isoformat()}:{user_id}"
 
@@ -25,7 +25,7 @@ def not_yet_sent(kind: str, case_id, due_on, user_id):
                                                  Notification.due_on == due_on, Notification.user_id == user_id))
 
 
-def notify(session, kind: str, case_id: int, due_on: dt.date, user_ids, message: str) -> int:
+def notify(session, kind: str, case_id: int | None, due_on: dt.date, user_ids, message: str) -> int:
     """Queue `message` for each user once (INSERT ... ON CONFLICT DO NOTHING); return how many are new."""
     rows = [{"user_id": uid, "case_id": case_id, "kind": kind, "message": message, "due_on": due_on,
              "dedup_key": dedup_key(kind, case_id, due_on, uid), "created_at": utcnow()}

@@ -66,13 +66,19 @@ def _check_head(case_row, last_hash, last_to, count) -> BrokenRecord | None:
     return None
 
 
-def verify_chains(session, case_id: int | None = None, on_case=None, batch: int = 5000) -> VerifyResult:
-    """Walk every chain (or one case's) and name the first broken record, streaming in batches."""
+def verify_chains(session, case_id: int | None = None, on_case=None, batch: int = 5000,
+                  after: int | None = None, upto: int | None = None) -> VerifyResult:
+    """Walk every chain (or one case's, or those of the cases `after` < id <= `upto`) and name the
+    first broken record, streaming in batches."""
     cases_q = select(Case.id, Case.history_head, Case.history_seq, Case.state).order_by(Case.id)
     records_q = select(*_COLUMNS).order_by(HistoryRecord.case_id, HistoryRecord.seq)
     if case_id is not None:
         cases_q = cases_q.where(Case.id == case_id)
         records_q = records_q.where(HistoryRecord.case_id == case_id)
+    if after is not None:
+        cases_q, records_q = cases_q.where(Case.id > after), records_q.where(HistoryRecord.case_id > after)
+    if upto is not None:
+        cases_q, records_q = cases_q.where(Case.id <= upto), records_q.where(HistoryRecord.case_id <= upto)
     cases = session.execute(cases_q.execution_options(yield_per=batch))
     records = session.execute(records_q.execution_options(yield_per=batch))
     try:
