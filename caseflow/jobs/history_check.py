@@ -80,7 +80,7 @@ def history_check(as_of: dt.datetime) -> SweepResult:
 
 
 def _verify_all() -> VerifyResult:
-    """Every chain, CHUNK cases per read transaction; a chunk found broken is read once more."""
+    """Every chain, CHUNK cases per read transaction."""
     session = db.session
     top = session.scalar(select(func.max(Case.id))) or 0
     session.rollback()
@@ -89,10 +89,6 @@ def _verify_all() -> VerifyResult:
     while True:
         upto = None if after + CHUNK >= top else after + CHUNK  # the last chunk also takes orphan records
         chunk = _verify_chunk(after, upto)
-        if not chunk.ok:
-            # On PostgreSQL the cases and their records are read by two statements, each at its own
-            # moment: a step committed in between looks like a break. A real one is still there.
-            chunk = _verify_chunk(after, upto)
         cases, records = cases + chunk.cases, records + chunk.records
         if not chunk.ok or upto is None:
             return VerifyResult(cases, records, chunk.broken, chunk.final_hash)

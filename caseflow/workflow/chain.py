@@ -79,6 +79,16 @@ def verify_chains(session, case_id: int | None = None, on_case=None, batch: int 
         cases_q, records_q = cases_q.where(Case.id > after), records_q.where(HistoryRecord.case_id > after)
     if upto is not None:
         cases_q, records_q = cases_q.where(Case.id <= upto), records_q.where(HistoryRecord.case_id <= upto)
+    result = _read_and_walk(session, cases_q, records_q, batch, on_case)
+    if not result.ok:
+        # On PostgreSQL the cases and their records are read by two statements, each seeing the
+        # commits made before it began: a step committed in between looks like a break. A real one
+        # is still there when read again. (SQLite reads both in one snapshot: the same answer.)
+        result = _read_and_walk(session, cases_q, records_q, batch, None)
+    return result
+
+
+def _read_and_walk(session, cases_q, records_q, batch: int, on_case) -> VerifyResult:
     cases = session.execute(cases_q.execution_options(yield_per=batch))
     records = session.execute(records_q.execution_options(yield_per=batch))
     try:
