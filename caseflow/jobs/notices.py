@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import and_, select
 
 from caseflow.jobs.batches import batches, write_transaction
-from caseflow.jobs.notify import Recipients, not_yet_sent, notify
+from caseflow.jobs.notify import Recipients, not_yet_sent, notify_all
 from caseflow.jobs.result import SweepResult
 from caseflow.models import RUNNING, Case, Review, in_state
 from caseflow.workflow import current_workflow
@@ -21,9 +21,8 @@ def _send(result: SweepResult, query, notices) -> SweepResult:
     people = Recipients()
     for rows in batches(query, Case.id):
         with write_transaction() as session:
-            for c in rows:
-                for kind, due_on, users, message in notices(c, people):
-                    result.notified += notify(session, kind, c.id, due_on, users, message)
+            result.notified += notify_all(session, [(kind, c.id, due_on, users, message) for c in rows
+                                                    for kind, due_on, users, message in notices(c, people)])
     return result
 
 
