@@ -37,7 +37,6 @@ ALERTED_ROLES = ("auditor", "admin")
 class LastCheck:
     """When the scheduler last verified the chains, and what it found."""
     as_of: dt.datetime
-    finished_at: dt.datetime
     found: str  # "verified 26 chains, 104 records: intact", or "...: broken at case 7 record #2 (id 19): ..."
     ok: bool
 
@@ -58,7 +57,7 @@ def last_check() -> LastCheck | None:
     if run is None:
         return None
     # The summary is "<what was found>; fired 0, notified 0, failed 0 ..." (SweepResult.summary).
-    return LastCheck(run.as_of, run.finished_at, run.summary.partition("; fired ")[0], ok=run.failed == 0)
+    return LastCheck(run.as_of, run.summary.partition("; fired ")[0], ok=run.failed == 0)
 
 
 def history_check(as_of: dt.datetime) -> SweepResult:
