@@ -21,11 +21,10 @@ def refuse_to_start_unless_fit(allow_unknown_states: bool) -> bool:
     """
     allow = bool(allow_unknown_states or current_app.config.get("CASEFLOW_ALLOW_UNKNOWN_STATES"))
     definition = current_workflow().definition
-    try:
-        why = start_refusal(db.session, definition, current_app.config["CASEFLOW_WORKFLOW"], allow)
-        unknown = unknown_states(db.session, definition) if allow and why is None else {}
-    finally:
-        db.session.remove()
+    # A connection of its own: the command's session, and what it holds, stay as they were.
+    with db.engine.connect() as conn:
+        why = start_refusal(conn, definition, current_app.config["CASEFLOW_WORKFLOW"], allow)
+        unknown = unknown_states(conn, definition) if allow and why is None else {}
     if why:
         raise click.ClickException(why)
     if unknown:

@@ -35,9 +35,9 @@ def code_problems(definition: WorkflowDefinition) -> list[str]:
     return problems + fields_too_long(definition)
 
 
-def unknown_states(session, definition: WorkflowDefinition) -> dict[str, int]:
+def unknown_states(conn, definition: WorkflowDefinition) -> dict[str, int]:
     """The stored cases' states that the definition lacks -> how many cases sit in each."""
-    counts = session.execute(select(Case.state, func.count()).group_by(Case.state).order_by(Case.state)).all()
+    counts = conn.execute(select(Case.state, func.count()).group_by(Case.state).order_by(Case.state)).all()
     return {state: n for state, n in counts if state not in definition.states}
 
 
@@ -46,10 +46,10 @@ def describe_unknown(unknown: dict[str, int]) -> str:
     return ", ".join(f"{n} case{'s' if n != 1 else ''} in {state}" for state, n in unknown.items())
 
 
-def start_refusal(session, definition: WorkflowDefinition, path, allow_unknown_states: bool) -> str | None:
+def start_refusal(conn, definition: WorkflowDefinition, path, allow_unknown_states: bool) -> str | None:
     """One line saying why caseflow must not start with this definition, or None when it may."""
     problems = code_problems(definition)
-    unknown = unknown_states(session, definition)
+    unknown = unknown_states(conn, definition)
     if unknown and not allow_unknown_states:
         problems.append(f"stored cases sit in states it lacks, where nothing can move them: {describe_unknown(unknown)}")
     if not problems:
