@@ -154,3 +154,18 @@ def test_the_states_and_triggers_the_code_names_are_the_ones_checked_at_start_up
     assert set(states) == CODE_STATES, states
     assert set(triggers) == CODE_TRIGGERS, triggers
     assert code_problems(definition) == []
+
+
+def test_gunicorn_refuses_too_with_one_line(app, database_url, tmp_path, cases):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("one process test is enough; the check itself runs on PostgreSQL above")
+    cases.in_state("vetted")
+    renamed = renamed_copy(tmp_path, "vetted", "cleared")
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+           "CASEFLOW_INSTANCE_PATH": str(tmp_path), "CASEFLOW_WORKFLOW": str(renamed)}
+    done = subprocess.run([sys.executable, "-m", "gunicorn", "--bind", "127.0.0.1:0"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("caseflow: refusing to start") and "1 case in vetted" in last
+    assert "Traceback" not in done.stderr

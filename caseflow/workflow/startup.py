@@ -56,4 +56,4 @@ def start_refusal(conn, definition: WorkflowDefinition, path, allow_unknown_stat
         return None
     hint = (f" (restore those states, or start anyway with --allow-unknown-states or {ALLOW_SETTING}=1)"
             if unknown and not allow_unknown_states else "")
-    return f"caseflow will not start with the workflow definition {path}: " + "; ".join(problems) + hint
+    return f"refusing to start with the workflow definition {path}: " + "; ".join(problems) + hint
