@@ -1,4 +1,4 @@
-"""serve, scheduler and sweep refuse to start with a definition that lacks the stored cases' states or the code's names."""
+"""serve, scheduler, sweep and gunicorn refuse a definition that lacks the stored cases' states or the code's names."""
 from __future__ import annotations
 
 import ast

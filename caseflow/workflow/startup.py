@@ -51,7 +51,8 @@ def start_refusal(conn, definition: WorkflowDefinition, path, allow_unknown_stat
     problems = code_problems(definition)
     unknown = unknown_states(conn, definition)
     if unknown and not allow_unknown_states:
-        problems.append(f"stored cases sit in states it lacks, where nothing can move them: {describe_unknown(unknown)}")
+        problems.append("stored cases sit in states it lacks, where nothing can move them: "
+                        + describe_unknown(unknown))
     if not problems:
         return None
     hint = (f" (restore those states, or start anyway with --allow-unknown-states or {ALLOW_SETTING}=1)"

@@ -68,8 +68,10 @@ def refuses_one_more(post, trigger: str, data: dict, fill) -> None:
 
 def walk(api, cases: CaseFactory, fill, one_more: bool) -> Case:
     """Propose, reject one proposal, and take another through every step, all text at its maximum length."""
+    def propose(data, comment):
+        return api("officer").post("/api/v1/cases", json={"data": data, "comment": comment})
+
     data = at_most("propose", proposal(), fill)
-    propose = lambda data, comment: api("officer").post("/api/v1/cases", json={"data": data, "comment": comment})  # noqa: E731
     if one_more:
         refuses_one_more(propose, "propose", data, fill)
     created = propose(data, fill(COMMENT_MAX_LENGTH))
