@@ -89,6 +89,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "BOOTSTRAP_SERVE_LOCAL": True,
         "CHECK_DATABASE_ON_START": True,
+        # serve, scheduler and sweep refuse to start while stored cases sit in states the definition lacks.
+        "CASEFLOW_ALLOW_UNKNOWN_STATES": _env_flag("CASEFLOW_ALLOW_UNKNOWN_STATES", False),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])

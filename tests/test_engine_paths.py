@@ -118,7 +118,8 @@ def test_bad_data_is_refused_per_field_and_changes_nothing(app, users, cases):
     case = cases.in_state("agreed")
     with pytest.raises(InvalidData) as refused:
         fire(users, case, "activate", "officer", {"actual_start": "first of May", "colour": "blue"})
-    assert refused.value.errors == {"actual_start": "must be a date as YYYY-MM-DD", "colour": "is not a field of this step"}
+    assert refused.value.errors == {"actual_start": "'first of May' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31",
+                                    "colour": "is not a field of this step"}
     with pytest.raises(InvalidData) as refused:
         fire(users, case, "fly", "officer", {})
     assert "trigger" in refused.value.errors

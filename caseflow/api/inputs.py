@@ -8,6 +8,8 @@ from typing import Callable
 from flask import request
 
 from caseflow.api.errors import ApiError
+from caseflow.workflow import values
+from caseflow.workflow.columns import COMMENT_MAX_LENGTH
 
 MAX_LIMIT = 100
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
@@ -27,15 +29,7 @@ def _clean_text(value: str) -> str:
 def integer(low: int | None = None, high: int | None = None) -> Callable[[str], int]:
     """A parser of whole numbers between `low` and `high`."""
     def parse(raw: str) -> int:
-        try:
-            value = int(raw.strip())
-        except ValueError:
-            raise ValueError("must be a whole number") from None
-        if low is not None and value < low:
-            raise ValueError(f"must be at least {low}")
-        if high is not None and value > high:
-            raise ValueError(f"must be at most {high}")
-        return value
+        return values.whole_number(raw, low, high)
     return parse
 
 
@@ -50,10 +44,7 @@ def choice(options) -> Callable[[str], str]:
 
 def date(raw: str) -> dt.date:
     """Parse a YYYY-MM-DD date."""
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise ValueError("must be a date as YYYY-MM-DD") from None
+    return values.date(raw)
 
 
 def text(max_length: int = 200) -> Callable[[str], str]:
@@ -131,7 +122,7 @@ def step_data(value, errors: dict) -> dict:
     return clean
 
 
-def optional_text(body: dict, name: str, errors: dict, max_length: int = 10000) -> str | None:
+def optional_text(body: dict, name: str, errors: dict, max_length: int = COMMENT_MAX_LENGTH) -> str | None:
     """Read an optional string member of `body`."""
     value = body.get(name)
     if value is None:

@@ -3,23 +3,45 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField,
-                     SubmitField, TextAreaField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.widgets import DateInput, NumberInput, TextInput
 
 from caseflow.extensions import db
 from caseflow.models import Organisation
+from caseflow.workflow import values
+from caseflow.workflow.columns import COMMENT_MAX_LENGTH
 from caseflow.workflow.definition import FieldSpec, WorkflowDefinition
 
 _cache: dict[tuple[int, str], type[FlaskForm]] = {}
 BLANK = {"": "—"}
 
 
+class Parses:
+    """Read the field's input as the engine, the API and the import read it (caseflow.workflow.values)."""
+
+    def __init__(self, spec: FieldSpec):
+        self.spec = spec
+
+    def __call__(self, form, field):
+        try:
+            values.field_value(self.spec, field.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class ValueField(StringField):
+    """A text input whose value the engine reads: a date, an amount, a whole number or a currency."""
+
+
 class StepForm(FlaskForm):
     """What every step's form carries besides its fields: the version seen and a comment."""
 
     version = HiddenField(validators=[InputRequired(message="The form lost the case version: reload the page.")])
-    comment = TextAreaField("Comment for the history (optional)", validators=[Optional(), Length(max=2000)])
+    # Kept in the step's history record, as long as the API and the engine allow.
+    comment = TextAreaField("Comment for the history (optional)", render_kw={"maxlength": COMMENT_MAX_LENGTH},
+                            validators=[Optional(), Parses(FieldSpec("comment", "textarea", "Comment",
+                                                                     max_length=COMMENT_MAX_LENGTH))])
 
     def step_fields(self):
         """The fields that come from the definition, in its order."""
@@ -30,7 +52,7 @@ class StepForm(FlaskForm):
         return [f for f in self.step_fields() if f.name.startswith(prefix) == matching]
 
     def step_data(self) -> dict:
-        """The submitted values as the engine takes them: typed, with blanks as None."""
+        """The submitted values as the engine takes them (it reads them by caseflow.workflow.values); blanks as None."""
         data = {}
         for name in self.field_names:
             value = self[name].data
@@ -49,14 +71,8 @@ def _validators(spec: FieldSpec) -> list:
     if spec.type in {"affirm", "bool"}:
         return []
     chain = [InputRequired(message="is required")] if spec.required else [Optional()]
-    if spec.max_length:
-        chain.append(Length(max=spec.max_length))
-    if spec.type == "integer" and (spec.min is not None or spec.max is not None):
-        chain.append(NumberRange(min=spec.min, max=spec.max))
-    if spec.type == "decimal":
-        chain.append(NumberRange(min=0))
-    if spec.type == "currency":
-        chain.append(Regexp(r"^[A-Za-z]{3}$", message="a three-letter currency code such as USD"))
+    if spec.type not in {"choice", "partner"}:  # a select offers only its choices, checked by the engine
+        chain.append(Parses(spec))
     return chain
 
 
@@ -64,14 +80,18 @@ def _choices(spec: FieldSpec) -> dict[str, str]:
     return {**BLANK, **(spec.choices or {})}
 
 
+# The browser's input for each kind of value; the server reads every one of them as text.
+WIDGETS = {"date": DateInput(), "decimal": NumberInput(step="any"), "integer": NumberInput()}
+
+
 def make_field(spec: FieldSpec):
     """The WTForms field for one FieldSpec, with the definition's label and help text."""
     kw = {"label": spec.label, "description": spec.help, "validators": _validators(spec)}
+    if spec.max_length:
+        kw["render_kw"] = {"maxlength": spec.max_length}
     match spec.type:
         case "textarea":
             return TextAreaField(**kw)
-        case "date":
-            return DateField(**kw)
         case "choice":
             return SelectField(choices=_choices(spec), **kw)
         case "partner":
@@ -79,12 +99,10 @@ def make_field(spec: FieldSpec):
             return SelectField(choices={}, validate_choice=False, **kw)
         case "affirm" | "bool":
             return BooleanField(**kw)
-        case "decimal":
-            return DecimalField(places=2, **kw)
-        case "integer":
-            return IntegerField(**kw)
-        case _:  # text, currency
+        case "text":
             return StringField(**kw)
+        case _:  # date, decimal, integer, currency
+            return ValueField(widget=WIDGETS.get(spec.type, TextInput()), **kw)
 
 
 def step_form_class(definition: WorkflowDefinition, form_name: str) -> type[StepForm]:

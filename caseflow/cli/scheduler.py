@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from caseflow.cli.progress import progress
+from caseflow.cli.startup import allow_unknown_states_option, refuse_to_start_unless_fit
 from caseflow.clock import as_utc, frozen_at, utcnow
 from caseflow.jobs import SWEEPS, run_sweep
 from caseflow.jobs.registry import default_holder
@@ -20,12 +21,14 @@ from caseflow.jobs.status import scheduler_status
 
 @click.group("scheduler", invoke_without_command=True)
 @click.option("--interval", type=float, help="Seconds between sweeps [default: CASEFLOW_SWEEP_INTERVAL_SECONDS or 60].")
+@allow_unknown_states_option
 @click.pass_context
 @with_appcontext
-def scheduler_command(ctx, interval):
+def scheduler_command(ctx, interval, allow_unknown_states):
     """Run the sweeps every interval, forever; of several schedulers one leads, the others wait."""
     if ctx.invoked_subcommand is not None:
         return
+    refuse_to_start_unless_fit(allow_unknown_states)
     from caseflow.jobs.scheduler import run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
@@ -64,9 +67,11 @@ def _moment(value: str | None) -> dt.datetime:
 @click.command("sweep")
 @click.option("--at", "at", help="Sweep as of this UTC time, e.g. 2027-06-01T00:00 (the clock is set to it).")
 @click.option("--only", multiple=True, type=click.Choice(list(SWEEPS)), help="Run only this sweep; repeatable.")
+@allow_unknown_states_option
 @with_appcontext
-def sweep_command(at, only):
+def sweep_command(at, only, allow_unknown_states):
     """Run the sweeps once, as of now or of --at, printing what each did."""
+    refuse_to_start_unless_fit(allow_unknown_states)
     as_of, names = _moment(at), [n for n in SWEEPS if not only or n in only]
     holder, started, lines = default_holder("cli"), time.perf_counter(), []
     with frozen_at(as_of) if at else contextlib.nullcontext(), progress(len(names), "Sweeping") as bar:

@@ -9,19 +9,24 @@ import click
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from caseflow.cli.startup import allow_unknown_states_option, refuse_to_start_unless_fit
+
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True)
 @click.option("--no-scheduler", is_flag=True, help="Serve the web app only.")
+@allow_unknown_states_option
 @with_appcontext
-def serve_command(host, port, no_scheduler):
+def serve_command(host, port, no_scheduler, allow_unknown_states):
     """Serve the app on HOST:PORT and run one scheduler process beside it."""
     from flask import current_app
 
+    allowed = refuse_to_start_unless_fit(allow_unknown_states)
     scheduler = None
     if not no_scheduler:
-        scheduler = subprocess.Popen([sys.executable, "-m", "caseflow.cli", "scheduler"])
+        scheduler = subprocess.Popen([sys.executable, "-m", "caseflow.cli", "scheduler",
+                                      *(["--allow-unknown-states"] if allowed else [])])
     # `terminate` (SIGTERM) unwinds like Ctrl-C, so the scheduler beside the server stops too.
     signal.signal(signal.SIGTERM, _exit)
     try:

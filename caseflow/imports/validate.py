@@ -5,10 +5,13 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from caseflow.imports import values as v
+from caseflow.imports import values as cells
 from caseflow.imports.facts import closure_reasons, state_facts
 from caseflow.imports.reader import Problem, Table
 from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, Case, Organisation, User
+from caseflow.workflow import values as v
+from caseflow.workflow.columns import case_column_limits
+from caseflow.workflow.definition import DEFAULT_MAX_LENGTH
 
 
 @dataclass
@@ -33,6 +36,14 @@ class Plan:
 
 def _length(model, column: str) -> int | None:
     return getattr(model.__table__.c[column].type, "length", None)
+
+
+def _lookup(value) -> str:
+    """A cell as text to look a name up by; a cell no column could hold matches nothing (its row says why)."""
+    try:
+        return v.text(value)
+    except ValueError:
+        return ""
 
 
 class _Row:
@@ -71,6 +82,7 @@ class Validator:
         self.plan = Plan()
         self.partner_names: dict[str, str] = {}  # lower-cased name -> name as written, from the file
         self.closure_reasons = closure_reasons(workflow)
+        self.limits = case_column_limits(workflow.definition)
 
     def run(self, tables: list[Table], progress=None) -> Plan:
         """Check the partners table first (partnerships may name its partners), then the partnerships."""
@@ -81,20 +93,20 @@ class Validator:
 
     def check_partners(self, table: Table, progress=None) -> None:
         """Check each partner row; plan new partners and note those matched by name."""
-        names = [v.text(raw.get("name")) for _, raw in table.rows if not v.blank(raw.get("name"))]
+        names = [_lookup(raw.get("name")) for _, raw in table.rows if not v.blank(raw.get("name"))]
         existing = self._existing_partners(names)
         for number, raw in table.rows:
             row = _Row(table, number, raw, self.plan)
             name = row.get("name", lambda x: v.text(x, _length(Organisation, "name")), required=True)
             columns = {
-                "type": row.get("type", lambda x: v.choice(x, PARTNER_TYPES, "partner type"), required=True),
-                "level": row.get("level", lambda x: v.choice(x, PARTNER_LEVELS, "partner level"), required=True),
+                "type": row.get("type", lambda x: cells.choice(x, PARTNER_TYPES, "partner type"), required=True),
+                "level": row.get("level", lambda x: cells.choice(x, PARTNER_LEVELS, "partner level"), required=True),
                 "country": row.get("country", lambda x: v.text(x, _length(Organisation, "country"))),
                 "contact_name": row.get("contact_name", lambda x: v.text(x, _length(Organisation, "contact_name"))),
-                "contact_email": row.get("contact_email", v.email),
-                "sanctions_flag": bool(row.get("sanctions_flag", v.flag)),
-                "reputational_flag": bool(row.get("reputational_flag", v.flag)),
-                "flag_note": row.get("flag_note"),
+                "contact_email": row.get("contact_email", cells.email),
+                "sanctions_flag": bool(row.get("sanctions_flag", v.yes_no)),
+                "reputational_flag": bool(row.get("reputational_flag", v.yes_no)),
+                "flag_note": row.get("flag_note", lambda x: v.text(x, DEFAULT_MAX_LENGTH["textarea"])),
             }
             if name:
                 key = name.lower()
@@ -111,7 +123,7 @@ class Validator:
     def check_partnerships(self, table: Table, progress=None) -> None:
         """Check each partnership row, looking partners, users and titles up once for the whole table."""
         rows = [(n, raw) for n, raw in table.rows]
-        partners = self._existing_partners([v.text(r.get("partner")) for _, r in rows if not v.blank(r.get("partner"))])
+        partners = self._existing_partners([_lookup(r.get("partner")) for _, r in rows if not v.blank(r.get("partner"))])
         users = self._users([r.get(c) for _, r in rows for c in ("owner", "reviewer") if not v.blank(r.get(c))])
         taken = self._existing_titles(list(partners.values()))
         for number, raw in rows:
@@ -120,16 +132,16 @@ class Validator:
                 progress(1)
 
     def _check_case(self, row: _Row, partners: dict, users: dict, taken: set) -> None:
-        c = {column: row.get(column, lambda x, n=column: v.text(x, _length(Case, n)), required=required)
+        c = {column: row.get(column, lambda x, n=column: v.text(x, self.limits[n]), required=required)
              for column, required in (("title", True), ("objectives", True), ("results_for_children", True),
                                       ("office", True), ("agreement_reference", False), ("contributions", False),
                                       ("roles_responsibilities", False), ("operational_targets", False),
                                       ("monitoring_arrangement", False), ("exit_conditions", False), ("exit_plan", False))}
         choices = {f.name: f.choices for f in self.workflow.definition.fields_of("propose") if f.choices}
         agree = {f.name: f for f in self.workflow.definition.fields_of("agree")}
-        c["cooperation_form"] = row.get("cooperation_form", lambda x: v.choice(x, choices["cooperation_form"], "form of cooperation"), True)
-        c["resources"] = row.get("resources", lambda x: v.choice(x, choices["resources"], "kind of resources"), True)
-        c["amount"] = row.get("amount", v.decimal)
+        c["cooperation_form"] = row.get("cooperation_form", lambda x: cells.choice(x, choices["cooperation_form"], "form of cooperation"), True)
+        c["resources"] = row.get("resources", lambda x: cells.choice(x, choices["resources"], "kind of resources"), True)
+        c["amount"] = row.get("amount", v.amount)
         c["currency"] = row.get("currency", v.currency)
         if c["amount"] is not None and not c["currency"]:
             row.fail("currency", "is required with an amount")
@@ -138,10 +150,10 @@ class Validator:
         for column in ("actual_start", "next_review_due", "agreement_signed_on", "exit_completion_due"):
             c[column] = row.get(column, v.date)
         interval = agree["review_interval_months"]
-        c["review_interval_months"] = row.get("review_interval_months", lambda x: v.integer(x, interval.min, interval.max))
-        c["agreement_type"] = row.get("agreement_type", lambda x: v.choice(x, agree["agreement_type"].choices, "agreement type"))
-        c["closure_reason"] = row.get("closure_reason", lambda x: v.choice(x, self.closure_reasons, "closure reason"))
-        state = row.get("state", lambda x: v.choice(x, self.workflow.definition.states, "state of the workflow"), True)
+        c["review_interval_months"] = row.get("review_interval_months", lambda x: v.whole_number(x, interval.min, interval.max))
+        c["agreement_type"] = row.get("agreement_type", lambda x: cells.choice(x, agree["agreement_type"].choices, "agreement type"))
+        c["closure_reason"] = row.get("closure_reason", lambda x: cells.choice(x, self.closure_reasons, "closure reason"))
+        state = row.get("state", lambda x: cells.choice(x, self.workflow.definition.states, "state of the workflow"), True)
         c["owner_id"] = c["proposed_by_id"] = self._user(row, "owner", users, "officer", required=True)
         c["reviewer_id"] = self._user(row, "reviewer", users, "reviewer")
         partner = row.get("partner", required=True)
@@ -162,7 +174,7 @@ class Validator:
 
     def _user(self, row: _Row, column: str, users: dict, role: str, required: bool = False) -> int | None:
         """The id of the active user of `role` the column names, or None after noting the problem."""
-        email = row.get(column, v.login, required=required)
+        email = row.get(column, cells.login, required=required)
         if email is None:
             return None
         user = users.get(email)
@@ -192,7 +204,7 @@ class Validator:
         return taken
 
     def _users(self, raw_emails: list) -> dict:
-        emails = sorted({v.text(e).lower() for e in raw_emails})
+        emails = sorted({_lookup(e).lower() for e in raw_emails})
         users = {}
         columns = select(User.id, User.email, User.role, User.is_active_user)
         for start in range(0, len(emails), 500):

@@ -26,7 +26,7 @@ class Review(db.Model):
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     outcome: Mapped[str | None] = mapped_column(String(40))
     progress: Mapped[str | None] = mapped_column(String(40))
-    recommendation: Mapped[str | None] = mapped_column(String(40))
+    recommendation: Mapped[str | None] = mapped_column(Text)
 
 
 class Notification(db.Model):

@@ -11,6 +11,8 @@ from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, ROLES, Case
 FIELD_TYPES = {"text", "textarea", "date", "choice", "affirm", "bool", "decimal", "integer", "currency", "partner"}
 BUILTIN_CHOICES = {"partner_types": PARTNER_TYPES, "partner_levels": PARTNER_LEVELS}
 TRIGGER_ROLES = set(ROLES) - {"admin", "auditor"}
+#: The most characters a text field holds when the definition sets no max_length: a line, or a few pages.
+DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 10000}
 
 
 class DefinitionError(ValueError):
@@ -164,10 +166,15 @@ class _Parser:
                 field_choices = {str(c): str(c).replace("_", " ").capitalize() for c in field_choices}
             if ftype == "choice" and not field_choices:
                 self.fail(f, f"form '{name}': choice field '{f.get('name')}' has no choices")
+            max_length = f.get("max_length", DEFAULT_MAX_LENGTH.get(ftype))
+            if max_length is not None and (ftype not in DEFAULT_MAX_LENGTH or not isinstance(max_length, int)
+                                           or isinstance(max_length, bool) or max_length < 1):
+                self.fail(f, f"form '{name}': max_length of '{f.get('name')}' must be a positive whole number "
+                             "on a text or textarea field")
             specs.append(FieldSpec(
                 name=self.need(f, "name", str), type=ftype, label=str(f.get("label", f["name"])),
                 help=str(f.get("help", "")), required=bool(f.get("required", False)), choices=field_choices,
-                column=column, max_length=f.get("max_length"), min=f.get("min"), max=f.get("max"),
+                column=column, max_length=max_length, min=f.get("min"), max=f.get("max"),
             ))
         return tuple(specs)
 

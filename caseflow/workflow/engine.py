@@ -15,7 +15,7 @@ from caseflow.workflow.definition import TransitionSpec, WorkflowDefinition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed
 from caseflow.workflow.guards import GUARDS
-from caseflow.workflow.steps import canonical_json, validate_step_data
+from caseflow.workflow.steps import canonical_json, clean_comment, validate_step_data
 from caseflow.workflow.transaction import core_transaction, driver_transaction
 
 
@@ -90,7 +90,7 @@ class Workflow:
         spec = self._spec(trigger, actor)
         if spec.sources is None:
             raise InvalidData({"trigger": f"'{trigger}' creates a case; use propose"})
-        clean = validate_step_data(self.definition.forms[spec.form], data)
+        clean, comment = validate_step_data(self.definition.forms[spec.form], data), clean_comment(comment)
         with driver_transaction() as conn:
             case = store.load_case(conn, case_id)
             if case is None:
@@ -110,7 +110,7 @@ class Workflow:
     def propose(self, actor: Actor, data: dict | None, *, comment: str | None = None) -> Outcome:
         """Create a case by the definition's creating trigger (propose), with its first history record."""
         spec = self._spec(self.definition.creating_trigger.trigger, actor)
-        clean = validate_step_data(self.definition.forms[spec.form], data)
+        clean, comment = validate_step_data(self.definition.forms[spec.form], data), clean_comment(comment)
         with core_transaction() as conn:
             partner = store.load_partner(conn, clean["partner_id"]) if clean.get("partner_id") else None
             ctx = StepContext(self.definition, spec, store.NEW_CASE, actor, clean, utcnow().date(), partner=partner)

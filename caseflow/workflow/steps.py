@@ -3,76 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from caseflow.workflow import values
+from caseflow.workflow.columns import COMMENT_MAX_LENGTH
 from caseflow.workflow.definition import FieldSpec
 from caseflow.workflow.errors import InvalidData
-
-TRUE_WORDS = {"1", "true", "yes", "on", "y"}
-# What the columns hold: Numeric(14, 2) amounts and 32-bit integers on every database.
-MAX_AMOUNT = Decimal("999999999999.99")
-MAX_INTEGER = 2**31 - 1
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _coerce(spec: FieldSpec, value):
-    """Return the typed value, or raise ValueError with a message for people."""
-    if spec.type in {"text", "textarea"}:
-        value = str(value).strip()
-        if "\x00" in value:  # PostgreSQL refuses NUL in text; nobody types one
-            raise ValueError("text without NUL characters")
-        if spec.max_length and len(value) > spec.max_length:
-            raise ValueError(f"at most {spec.max_length} characters")
-        return value
-    if spec.type == "date":
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, dt.date):
-            return value
-        try:
-            return dt.date.fromisoformat(str(value).strip())
-        except ValueError:
-            raise ValueError("a date as YYYY-MM-DD") from None
-    if spec.type == "choice":
-        value = str(value).strip()
-        if value not in (spec.choices or {}):
-            raise ValueError("one of " + ", ".join(spec.choices or {}))
-        return value
-    if spec.type in {"affirm", "bool"}:
-        return value if isinstance(value, bool) else str(value).strip().lower() in TRUE_WORDS
-    if spec.type == "decimal":
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise ValueError("a number") from None
-        if not number.is_finite() or number < 0:
-            raise ValueError("a number of zero or more")
-        if number > MAX_AMOUNT:
-            raise ValueError(f"at most {MAX_AMOUNT:,}")
-        return number.quantize(Decimal("0.01"))
-    if spec.type in {"integer", "partner"}:
-        if isinstance(value, bool):
-            raise ValueError("a whole number")
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            raise ValueError("a whole number") from None
-        if abs(number) > MAX_INTEGER:
-            raise ValueError(f"a whole number of at most {MAX_INTEGER:,}")
-        if spec.min is not None and number < spec.min:
-            raise ValueError(f"at least {spec.min}")
-        if spec.max is not None and number > spec.max:
-            raise ValueError(f"at most {spec.max}")
-        return number
-    if spec.type == "currency":
-        code = str(value).strip().upper()
-        if len(code) != 3 or not code.isalpha():
-            raise ValueError("a three-letter currency code such as USD")
-        return code
-    raise ValueError(f"unsupported field type {spec.type}")
 
 
 def validate_step_data(fields: tuple[FieldSpec, ...], raw: dict | None) -> dict:
@@ -83,21 +19,31 @@ def validate_step_data(fields: tuple[FieldSpec, ...], raw: dict | None) -> dict:
     clean = {}
     for spec in fields:
         value = raw.get(spec.name)
-        if spec.type in {"affirm", "bool"} and value is None:
+        if spec.type in {"affirm", "bool"} and values.blank(value):
             clean[spec.name] = False
             continue
-        if _blank(value):
+        if values.blank(value):
             if spec.required:
                 errors[spec.name] = "is required"
             clean[spec.name] = None
             continue
         try:
-            clean[spec.name] = _coerce(spec, value)
+            clean[spec.name] = values.field_value(spec, value)
         except ValueError as exc:
-            errors[spec.name] = f"must be {exc}"
+            errors[spec.name] = str(exc)
     if errors:
         raise InvalidData(errors)
     return clean
+
+
+def clean_comment(comment) -> str | None:
+    """A step's comment for the history, or None; raise InvalidData naming `comment` when it is too long."""
+    if values.blank(comment):
+        return None
+    try:
+        return values.text(comment, COMMENT_MAX_LENGTH)
+    except ValueError as exc:
+        raise InvalidData({"comment": str(exc)}) from None
 
 
 def _jsonable(value):

@@ -204,3 +204,22 @@ def test_a_file_with_a_header_and_no_rows_is_refused(app, files):
 
     with pytest.raises(UnreadableFile, match="no rows to import"):
         load_file(files.csv("empty.csv", CASE_HEADER, []))
+
+
+def test_the_import_holds_each_text_to_its_field_s_maximum_and_currencies_to_iso_4217(app, users, radio, files):
+    longest = {"title": "t" * 199 + "é", "objectives": "o" * 9999 + "🙂", "agreement_reference": "R" * 80}
+    fits = files.csv("fits.csv", CASE_HEADER, [case_row(**longest)])
+    assert dry_run(load_file(fits)).problems == []
+    too_long = files.csv("too-long.csv", CASE_HEADER, [
+        case_row(title="t" * 201), case_row("Quiz", objectives="o" * 10001),
+        case_row("Drama", agreement_reference="R" * 81), case_row("Clubs", currency="XYZ")])
+    assert [str(p) for p in dry_run(load_file(too_long)).problems] == [
+        "row 2, column title: has 201 characters; at most 200 are allowed",
+        "row 3, column objectives: has 10,001 characters; at most 10,000 are allowed",
+        "row 4, column agreement_reference: has 81 characters; at most 80 are allowed",
+        "row 5, column currency: 'XYZ' is not an ISO 4217 currency code such as USD or EUR",
+    ]
+    report = import_file(load_file(fits), users["admin"])
+    assert not report.problems
+    case = db.session.scalar(select(Case))
+    assert case.title == longest["title"] and case.objectives == longest["objectives"]
