@@ -1,9 +1,10 @@
 """Users of each role and cases walked through the engine to any state, for tests."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
-from caseflow.clock import frozen_at, today
+from caseflow.clock import frozen_at, today, utcnow
 from caseflow.documents.minipdf import text_pdf
 from caseflow.documents.store import attach_document
 from caseflow.extensions import db
@@ -31,8 +32,8 @@ def make_users() -> dict[str, User]:
 
 
 def proposal(partner: Organisation | None = None, **overrides) -> dict:
-    """The data of a valid proposal; starts a week ago and runs two years."""
-    start = today() - dt.timedelta(days=7)
+    """The data of a valid proposal; starts today and runs two years."""
+    start = today()
     data = {"title": "Birth registration in Liberia", "objectives": "Register every child.",
             "results_for_children": "Children hold birth certificates.", "cooperation_form": "formal_partnership",
             "resources": "cash", "amount": "9000", "currency": "USD", "office": "Monrovia",
@@ -74,6 +75,17 @@ PATH = [
 ]
 
 
+def _proposed_by_its_start(start):
+    """Propose on the start day when the start lies in the past: a start is never proposed in the past."""
+    try:
+        day = dt.date.fromisoformat(str(start))
+    except ValueError:
+        return contextlib.nullcontext()
+    if day >= today():
+        return contextlib.nullcontext()
+    return frozen_at(dt.datetime.combine(day, utcnow().time(), tzinfo=dt.timezone.utc))
+
+
 class CaseFactory:
     """Make cases through the engine, never by writing the state column."""
 
@@ -91,7 +103,9 @@ class CaseFactory:
     def propose(self, by: str = "officer", **overrides) -> Case:
         if "partner" not in overrides and self.partner_id is not None:
             overrides["partner"] = db.session.get(Organisation, self.partner_id)
-        outcome = self.workflow.propose(self.actor(by), proposal(**overrides))
+        data = proposal(**overrides)
+        with _proposed_by_its_start(data.get("proposed_start")):
+            outcome = self.workflow.propose(self.actor(by), data)
         case = db.session.get(Case, outcome.case_id)
         self.partner_id = self.partner_id or case.partner_id
         return case

@@ -125,7 +125,7 @@ def test_an_agreement_needs_an_exit_strategy_and_a_review_interval(app, users, c
         "review_interval_set": "The agreement needs a review interval in months (para 54)."}
     ends_early = (db.session.get(Case, case.id).proposed_start - dt.timedelta(days=1)).isoformat()
     assert "must come after the start date" in refused(
-        users, case, "agree", "officer", agreement(proposed_end=ends_early))["exit_strategy_defined"]
+        users, case, "agree", "officer", agreement(proposed_end=ends_early))["end_after_start"]
     fire(users, case, "agree", "officer", agreement())
 
 

@@ -65,7 +65,7 @@ def test_a_broken_definition_is_refused_naming_the_line(tmp_path, old, new, mess
 
 
 def test_an_unreachable_state_is_named_with_its_line(tmp_path):
-    path = _broken(tmp_path, "  - {name: exiting, label: Exiting}", "  - {name: exiting, label: Exiting}\n  - {name: limbo}")
+    path = _broken(tmp_path, "  - name: discontinued\n", "  - {name: limbo}\n  - name: discontinued\n")
     with pytest.raises(DefinitionError) as refused:
         _load(path)
     assert str(refused.value) == f"{path} line {_line_of(path, 'name: limbo')}: state 'limbo' cannot be reached by any transition"

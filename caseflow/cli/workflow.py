@@ -7,10 +7,12 @@ from flask.cli import with_appcontext
 from caseflow.cli.progress import progress
 from sqlalchemy import func, select
 
+from caseflow.clock import today
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, User
 from caseflow.workflow import Actor, WorkflowError, current_workflow
 from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.conformance import stored_breaches
 
 
 def _pairs(values: tuple[str, ...]) -> dict:
@@ -61,15 +63,25 @@ def verify_command(case_id):
 @click.command("check")
 @with_appcontext
 def check_command():
-    """Check that every stored case sits in a state the workflow definition still has."""
-    states = set(current_workflow().definition.states)
+    """Check every stored case: its state is in the workflow definition, and it satisfies that state's invariants."""
+    definition = current_workflow().definition
     stored = db.session.execute(select(Case.state, func.count()).group_by(Case.state)).all()
-    unknown = {state: n for state, n in stored if state not in states}
+    unknown = {state: n for state, n in stored if state not in definition.states}
+    breaches = 0
+    for breach in stored_breaches(db.session, definition, today()):
+        click.echo(str(breach))
+        breaches += 1
+    db.session.rollback()
+    problems = []
     if unknown:
-        raise click.ClickException("cases in states the definition lacks: " +
-                                   ", ".join(f"{s} ({n})" for s, n in unknown.items()))
+        problems.append("cases in states the definition lacks: " + ", ".join(f"{s} ({n})" for s, n in unknown.items()))
+    if breaches:
+        problems.append(f"{breaches} broken invariant(s), listed above")
+    if problems:
+        raise click.ClickException("; ".join(problems))
     records = db.session.scalar(select(func.count()).select_from(HistoryRecord))
-    click.echo(f"{sum(n for _, n in stored)} cases, {records} history records; every state is in the definition")
+    click.echo(f"{sum(n for _, n in stored)} cases, {records} history records; every state is in the definition "
+               "and every case satisfies its state's invariants")
 
 
 COMMANDS = [fire_command, verify_command, check_command]

@@ -105,11 +105,13 @@ class _Walk:
         if target == "vetted":
             return
         reference = f"{s['agreement'].upper()}/{self.start.year}/{self.partner.id:03d}"
+        # An agreement is never signed after the day it is recorded, nor in the future.
+        signed_on = min(proposed_on + dt.timedelta(days=28), self.now)
         if s["resources"] != "none":
-            self.attach_agreement(proposed_on + dt.timedelta(days=30), reference, proposed_on + dt.timedelta(days=28))
+            self.attach_agreement(proposed_on + dt.timedelta(days=30), reference, signed_on)
         self.fire(proposed_on + dt.timedelta(days=30), "agree", s["owner"], {
             "agreement_type": s["agreement"], "agreement_reference": reference,
-            "agreement_signed_on": proposed_on + dt.timedelta(days=28), "contributions": "UNICEF: funds, technical expertise and convening. Partner: staff, local presence and networks.",
+            "agreement_signed_on": signed_on, "contributions": "UNICEF: funds, technical expertise and convening. Partner: staff, local presence and networks.",
             "roles_responsibilities": "The partner implements; UNICEF monitors and advises.", "objectives": s["objectives"],
             "operational_targets": "Quarterly milestones as in the agreement's annex.", "monitoring_arrangement": "Quarterly reports and a joint annual review.",
             "review_interval_months": s["interval"], "proposed_end": self.end,

@@ -34,6 +34,11 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
 
 
+def _flags(sanctions: bool, reputational: bool) -> Organisation:
+    """An unsaved partner holding only its flags, for the invariants that read them."""
+    return Organisation(sanctions_flag=bool(sanctions), reputational_flag=bool(reputational))
+
+
 def _length(model, column: str) -> int | None:
     return getattr(model.__table__.c[column].type, "length", None)
 
@@ -81,6 +86,7 @@ class Validator:
         self.reader, self.workflow, self.today = reader, workflow, today
         self.plan = Plan()
         self.partner_names: dict[str, str] = {}  # lower-cased name -> name as written, from the file
+        self.partner_flags: dict[str, Organisation] = {}  # lower-cased name -> an unsaved copy with its flags
         self.closure_reasons = closure_reasons(workflow)
         self.limits = case_column_limits(workflow.definition)
 
@@ -116,6 +122,7 @@ class Validator:
                     self.plan.matched_partners.append(existing[key])
                 else:
                     self.plan.new_partners.append({"name": name, **columns})
+                    self.partner_flags.setdefault(key, _flags(columns["sanctions_flag"], columns["reputational_flag"]))
                 self.partner_names.setdefault(key, existing.get(key, name))
             if progress:
                 progress(1)
@@ -168,7 +175,8 @@ class Validator:
                     row.fail("title", f"'{partner}' already has a partnership titled '{c['title']}'")
                 taken.add(pair)
         if state:
-            for column, message in state_facts(self.workflow, state, c, self.today, row.failed):
+            flags = self.partner_flags.get(partner.lower()) if partner else None
+            for column, message in state_facts(self.workflow, state, c, self.today, row.failed, flags):
                 row.fail(column, message)
         self.plan.cases.append(PlannedCase(row.number, partner, state, c))
 
@@ -191,8 +199,10 @@ class Validator:
         found = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            for name in self.reader.scalars(select(Organisation.name).where(func.lower(Organisation.name).in_(chunk))):
+            query = select(Organisation.name, Organisation.sanctions_flag, Organisation.reputational_flag)
+            for name, sanctions, reputational in self.reader.execute(query.where(func.lower(Organisation.name).in_(chunk))):
                 found[name.lower()] = name
+                self.partner_flags[name.lower()] = _flags(sanctions, reputational)
         return found
 
     def _existing_titles(self, partner_names: list[str]) -> set[tuple[str, str]]:

@@ -100,10 +100,15 @@ def exit_deadline(as_of: dt.datetime) -> SweepResult:
 
 
 def activation(as_of: dt.datetime) -> SweepResult:
-    """Activate every agreed case whose start date has come, started on that date."""
+    """Activate every agreed case whose start date has come, started on that date (or on its signing, if later)."""
     today = as_of.date()
-    query = select(Case.id, Case.version, Case.proposed_start).where(
+    query = select(Case.id, Case.version, Case.proposed_start, Case.agreement_signed_on).where(
         in_state("agreed"), Case.proposed_start <= today)
+
+    def start(c) -> dict:
+        # A partnership starts on its agreement's signing at the earliest: an agreement signed late starts late.
+        return {"actual_start": max(d for d in (c.proposed_start, c.agreement_signed_on) if d is not None)}
+
     return _fire_each(
-        SweepResult("activation"), query, "activate", lambda c: {"actual_start": c.proposed_start},
+        SweepResult("activation"), query, "activate", start,
         lambda c: c.state == "agreed" and c.proposed_start is not None and c.proposed_start <= today)

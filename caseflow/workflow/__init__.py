@@ -13,6 +13,7 @@ from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.engine import ImportRow, Outcome, Workflow
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed, WorkflowError
 from caseflow.workflow.guards import GUARDS
+from caseflow.workflow.invariants import INVARIANTS
 
 __all__ = ["Actor", "CaseNotFound", "Conflict", "GuardFailed", "ImportRow", "InvalidData", "NotAllowed", "Outcome",
            "Workflow", "WorkflowError", "current_workflow", "init_app", "load_workflow"]
@@ -25,7 +26,7 @@ def load_workflow(path: str | Path) -> Workflow:
     path = Path(path).resolve()
     key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
     if key not in _loaded:
-        _loaded[key] = Workflow(load_definition(path, set(GUARDS), set(EFFECTS)))
+        _loaded[key] = Workflow(load_definition(path, set(GUARDS), set(EFFECTS), set(INVARIANTS)))
     return _loaded[key]
 
 

@@ -66,6 +66,7 @@ class WorkflowDefinition:
     timers: dict[str, int]  # every key of TIMER_DEFAULTS, as set or defaulted
     usd_rates: dict[str, float] = field(default_factory=dict)
     small_scale_limit_usd: float = 10000.0
+    invariants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # state -> what every case in it satisfies
 
     @property
     def creating_trigger(self) -> TransitionSpec:
@@ -84,19 +85,23 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-def load_definition(path: str | Path, guards: set[str], effects: set[str]) -> WorkflowDefinition:
-    """Read `path`, check it against the known guards and effects, and return the definition."""
+def load_definition(path: str | Path, guards: set[str], effects: set[str],
+                    invariants: set[str] | None = None) -> WorkflowDefinition:
+    """Read `path`, check it against the known guards, effects and invariants, and return the definition."""
+    if invariants is None:
+        from caseflow.workflow.invariants import INVARIANTS  # imports this module: read on first use
+        invariants = set(INVARIANTS)
     path = Path(path)
     try:
         raw = yaml.load(path.read_text(), Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except (OSError, yaml.YAMLError) as exc:
         raise DefinitionError(f"{path}: cannot read the workflow definition: {exc}") from None
-    return _Parser(path, raw, guards, effects).parse()
+    return _Parser(path, raw, guards, effects, invariants).parse()
 
 
 class _Parser:
-    def __init__(self, path: Path, raw, guards: set[str], effects: set[str]):
-        self.path, self.raw, self.guards, self.effects = path, raw, guards, effects
+    def __init__(self, path: Path, raw, guards: set[str], effects: set[str], invariants: set[str]):
+        self.path, self.raw, self.guards, self.effects, self.invariants = path, raw, guards, effects, invariants
 
     def fail(self, node, message: str):
         line = node.get("__line__", "?") if isinstance(node, dict) else "?"
@@ -114,8 +119,7 @@ class _Parser:
         raw = self.raw
         if not isinstance(raw, dict):
             raise DefinitionError(f"{self.path}: the definition must be a mapping")
-        states = {}
-        terminal = set()
+        states, terminal, invariants = {}, set(), {}
         for node in self.need(raw, "states", list):
             name = self.need(node, "name", str)
             if name in states:
@@ -123,6 +127,7 @@ class _Parser:
             states[name] = node.get("label", name.replace("_", " ").capitalize())
             if node.get("terminal"):
                 terminal.add(name)
+            invariants[name] = self.parse_invariants(node, name)
         choices = dict(BUILTIN_CHOICES)
         for key, value in (raw.get("choices") or {}).items():
             if key != "__line__":
@@ -145,8 +150,19 @@ class _Parser:
         return WorkflowDefinition(
             name=self.need(raw, "name", str), states=states, terminal=frozenset(terminal),
             transitions=transitions, forms=forms, timers=timers, usd_rates=rates,
-            small_scale_limit_usd=float(raw.get("small_scale_limit_usd", 10000)),
+            small_scale_limit_usd=float(raw.get("small_scale_limit_usd", 10000)), invariants=invariants,
         )
+
+    def parse_invariants(self, node, state: str) -> tuple[str, ...]:
+        names = node.get("invariants") or []
+        if not isinstance(names, list):
+            self.fail(node, f"state '{state}': 'invariants' must be a list")
+        for name in names:
+            if name not in self.invariants:
+                self.fail(node, f"state '{state}': invariant '{name}' does not exist")
+        if len(set(names)) != len(names):
+            self.fail(node, f"state '{state}' lists an invariant twice")
+        return tuple(names)
 
     def parse_form(self, name: str, node, choices) -> tuple[FieldSpec, ...]:
         specs = []

@@ -15,6 +15,7 @@ from caseflow.workflow.definition import TransitionSpec, WorkflowDefinition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed
 from caseflow.workflow.guards import GUARDS
+from caseflow.workflow.invariants import CaseFacts, broken, for_import
 from caseflow.workflow.steps import canonical_json, clean_comment, validate_step_data
 from caseflow.workflow.transaction import core_transaction, driver_transaction
 
@@ -154,6 +155,7 @@ class Workflow:
         case_id = store.insert_case(conn, {**row.columns, "state": row.state, "created_at": utcnow()})
         ctx = StepContext(self.definition, spec, store.load_case(conn, case_id), actor, {"source": source},
                           utcnow().date(), changes=dict(row.columns), review_open=row.review)
+        _refuse_if_broken([], ctx, row.state, for_import(self.definition, row.state))
         return self._write(conn, ctx, row.state, f"Imported by {actor.name} from {source}", before={})
 
     def _apply(self, conn, ctx: StepContext, dest: str, comment: str | None, before: dict | None = None) -> Outcome:
@@ -162,9 +164,10 @@ class Workflow:
         for spec in self.definition.forms[ctx.spec.form]:
             if spec.column and ctx.data.get(spec.name) is not None:
                 ctx.changes[spec.column] = ctx.data[spec.name]
-        _run_guards(ctx)
+        refusals = _guard_refusals(ctx)
         for name in ctx.spec.effects:
             EFFECTS[name](ctx)
+        _refuse_if_broken(refusals, ctx, dest, self.definition.invariants.get(dest, ()))
         return self._write(conn, ctx, dest, comment, before)
 
     def _write(self, conn, ctx: StepContext, dest: str, comment: str | None, before: dict | None) -> Outcome:
@@ -191,10 +194,20 @@ class Workflow:
         return Outcome(case.id, ctx.trigger, from_state, dest, seq, case.version + 1, digest)
 
 
+def _guard_refusals(ctx: StepContext) -> list[tuple[str, str]]:
+    return [(name, why) for name in ctx.spec.guards if (why := GUARDS[name](ctx))]
+
+
 def _run_guards(ctx: StepContext) -> None:
-    reasons = [(name, why) for name in ctx.spec.guards if (why := GUARDS[name](ctx))]
-    if reasons:
+    if reasons := _guard_refusals(ctx):
         raise GuardFailed(reasons)
+
+
+def _refuse_if_broken(refusals: list, ctx: StepContext, dest: str, invariants) -> None:
+    """Refuse the step, with the guards' reasons, if the case it leaves in `dest` breaks one of `invariants`."""
+    refusals = refusals + broken(CaseFacts.of_step(ctx, dest), invariants)
+    if refusals:
+        raise GuardFailed(refusals)
 
 
 def _new_partner(conn, clean: dict) -> int:

@@ -1,8 +1,6 @@
 """Guards: named predicates over a step. Each returns None to pass, or the reason it refuses."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from caseflow.models import DOCUMENT_KINDS
 from caseflow.workflow import store
 from caseflow.workflow.context import StepContext
@@ -30,6 +28,14 @@ def partner_given(ctx: StepContext):
 
 
 @guard
+def start_not_in_past(ctx: StepContext):
+    start = ctx.data.get("proposed_start")
+    if start and start < ctx.today:
+        return f"The proposed start {start.isoformat()} lies in the past: propose a start from today on."
+    return None
+
+
+@guard
 def not_the_proposer(ctx: StepContext):
     if ctx.actor.user_id is not None and ctx.actor.user_id == ctx.case.proposed_by_id:
         return "Four eyes: you proposed this partnership, so another reviewer must vet it."
@@ -46,42 +52,9 @@ def criteria_affirmed(ctx: StepContext):
 
 
 @guard
-def partner_not_flagged(ctx: StepContext):
-    flags = ctx.case.partner.blocking_flags
-    if flags:
-        return f"The partner carries a blocking flag ({', '.join(flags)}); it cannot be vetted while flagged."
-    return None
-
-
-@guard
 def reputational_risk_acceptable(ctx: StepContext):
     if ctx.data.get("reputational_risk") == "high":
         return "A partner posing a high reputational risk cannot be vetted (para 46)."
-    return None
-
-
-def amount_in_usd(ctx: StepContext) -> Decimal | None:
-    """The transfer's value in USD at the definition's rates, or None if unknown."""
-    amount, currency = ctx.value("amount"), (ctx.value("currency") or "USD")
-    rate = ctx.definition.usd_rates.get(currency)
-    if amount is None or rate is None:
-        return None
-    return Decimal(amount) * Decimal(str(rate))
-
-
-@guard
-def written_agreement_when_resources(ctx: StepContext):
-    transfers = ctx.value("resources") not in (None, "none")
-    formal = ctx.value("cooperation_form") == "formal_partnership"
-    if not (transfers or formal):
-        return None
-    why = "resources are transferred" if transfers else "this is a formal partnership"
-    if ctx.value("agreement_type") == "informal":
-        return f"An informal collaboration cannot be recorded because {why}: a written agreement is required (paras 51, 53)."
-    missing = [label for column, label in (("agreement_reference", "reference"), ("agreement_signed_on", "signing date"))
-               if not ctx.value(column)]
-    if missing:
-        return f"A written agreement is required because {why}; give its " + " and ".join(missing) + "."
     return None
 
 
@@ -97,45 +70,10 @@ def signed_agreement_attached(ctx: StepContext):
 
 
 @guard
-def small_scale_within_limit(ctx: StepContext):
-    if ctx.value("agreement_type") != "ssfa":
-        return None
-    limit = Decimal(str(ctx.definition.small_scale_limit_usd))
-    usd = amount_in_usd(ctx)
-    if usd is None and ctx.value("amount") is not None:
-        return f"The currency {ctx.value('currency')} has no USD rate, so the small-scale limit cannot be checked."
-    if usd is not None and usd > limit:
-        return f"A small-scale funding agreement may not exceed {limit:,.0f} USD; this one is {usd:,.2f} USD."
-    return None
-
-
-@guard
-def exit_strategy_defined(ctx: StepContext):
-    missing = [label for column, label in (("proposed_end", "an intended end date"), ("exit_conditions", "exit conditions"))
-               if not ctx.value(column)]
-    if missing:
-        return "The agreement needs an exit strategy (para 56): give " + " and ".join(missing) + "."
-    end, start = ctx.value("proposed_end"), ctx.value("proposed_start")
-    if start and end <= start:
-        return "The intended end date must come after the start date."
-    return None
-
-
-@guard
-def review_interval_set(ctx: StepContext):
-    if not ctx.value("review_interval_months"):
-        return "The agreement needs a review interval in months (para 54)."
-    return None
-
-
-@guard
 def start_date_reached(ctx: StepContext):
     start = ctx.case.proposed_start
     if start and ctx.today < start:
         return f"The partnership cannot start before its start date, {start.isoformat()}."
-    actual = ctx.data.get("actual_start")
-    if actual and actual > ctx.today:
-        return "The actual start date cannot lie in the future."
     return None
 
 
@@ -173,4 +111,11 @@ def completion_after_today(ctx: StepContext):
     completion = ctx.data.get("completion_date")
     if completion and completion < ctx.today:
         return "The exit completion date cannot lie in the past."
+    return None
+
+
+@guard
+def exit_completed_only_when_exiting(ctx: StepContext):
+    if ctx.data.get("reason") == "exit_completed" and ctx.case.state != "exiting":
+        return "Only a case that is exiting can be discontinued because its exit was completed; choose another reason."
     return None

@@ -23,7 +23,7 @@ def _propose(page) -> str:
     page.fill("#amount", "9000")
     page.fill("#currency", "USD")
     page.fill("#office", "Monrovia")
-    start = dt.date.today() - dt.timedelta(days=7)
+    start = dt.date.today()  # a proposal starts from today on
     page.fill("#proposed_start", start.isoformat())
     page.fill("#proposed_end", (start + dt.timedelta(days=730)).isoformat())
     shoot(page, "propose-form")

@@ -51,14 +51,14 @@ def test_a_dry_run_lists_every_problem_by_row_and_column_and_writes_nothing(app,
         "row 7, column title: 'Kisumu Youth Radio' already has a partnership titled 'Youth radio on child marriage'",
         "row 8, column state: unknown state of the workflow 'Pending signature': use one of Proposed, Vetted, Agreed, "
         "Active, Under review, Exiting, Discontinued",
-        "row 9, column actual_start: is required for a case that is Active",
+        "row 9, column actual_start: A case that is Active has started: give its actual start date.",
         "row 10, column cooperation_form: unknown form of cooperation 'Handshake': use one of Formal partnership, "
         "Collaborative relationship",
         "row 10, column review_interval_months: 48 is outside 1 to 36",
         "row 11, column owner: reviewer@example.org is a reviewer, not an active officer",
+        "row 11, column closure_reason: A case that is Agreed is not closed: its closure reason must be empty.",
         "row 11, column agreement_reference: A written agreement is required because resources are transferred; "
         "give its reference.",
-        "row 11, column closure_reason: must be empty: a case that is Agreed is not closed",
     ]
     assert "12 problem(s); nothing was imported" in report.summary()
     assert count(Case) == 0 and count(HistoryRecord) == 0
@@ -75,7 +75,7 @@ def test_problems_in_a_workbook_name_their_sheet(app, users, files):
     assert problems[1].startswith("sheet Partners, row 3, column contact_email: 'nobody' is not an e-mail address")
     assert problems[2:] == [
         "sheet Partners, row 4, column name: 'Kisumu Youth Radio' appears more than once in the partners table",
-        "sheet Partnerships, row 2, column proposed_end: must come after the proposed start",
+        "sheet Partnerships, row 2, column proposed_end: The end date 2024-12-31 must come after the start date 2025-01-15.",
     ]
 
 
@@ -124,20 +124,49 @@ def test_a_valid_csv_imports_every_case_with_a_history_record_saying_who_importe
 
 def test_a_workbook_creates_new_partners_and_matches_known_ones_in_the_same_run(app, users, radio, files):
     path = files.xlsx("directory.xlsx", {
-        "Partners": (PARTNER_HEADER, [partner_row("kisumu youth radio"), partner_row("Lake Council", type="community_based",
-                                                                                    reputational_flag="Yes", flag_note="Complaint")]),
+        "Partners": (PARTNER_HEADER, [partner_row("kisumu youth radio"), partner_row("Lake Council", type="community_based"),
+                                      partner_row("Hill Traders", type="company", reputational_flag="Yes",
+                                                  flag_note="Complaint")]),
         "Partnerships": (CASE_HEADER, [case_row(), case_row("Water committees", partner="Lake Council", state="Under review",
-                                                            review_interval_months="3")]),
+                                                            review_interval_months="3"),
+                                       case_row("School meals", partner="Hill Traders", state="Proposed", actual_start="")]),
     })
     report = import_file(load_file(path), users["admin"])
-    assert report.written and report.new_partners == ["Lake Council"] and report.matched_partners == ["Kisumu Youth Radio"]
+    assert report.problems == []
+    assert report.written and report.new_partners == ["Lake Council", "Hill Traders"]
+    assert report.matched_partners == ["Kisumu Youth Radio"]
+    traders = db.session.scalar(select(Organisation).where(Organisation.name == "Hill Traders"))
+    assert traders.type == "company" and traders.reputational_flag and traders.flag_note == "Complaint"
     council = db.session.scalar(select(Organisation).where(Organisation.name == "Lake Council"))
-    assert council.type == "community_based" and council.reputational_flag and council.flag_note == "Complaint"
     water = db.session.scalar(select(Case).where(Case.title == "Water committees"))
     assert water.partner_id == council.id and water.state == "under_review"
     review = db.session.scalar(select(Review).where(Review.case_id == water.id))
     assert review.completed_at is None and review.opened_by == "admin@example.org"
     assert review.reason.startswith("Under review when imported by admin@example.org from directory.xlsx")
+
+
+def test_a_flagged_partners_case_is_imported_neither_agreed_nor_running(app, users, radio, files):
+    radio.sanctions_flag = True
+    db.session.commit()
+    path = files.xlsx("directory.xlsx", {
+        "Partners": (PARTNER_HEADER, [partner_row("Lake Council", reputational_flag="Yes")]),
+        "Partnerships": (CASE_HEADER, [
+            case_row(state="Agreed", actual_start=""), case_row("Call-in show"),
+            case_row("Water committees", partner="Lake Council", state="Under review"),
+            case_row("Quiz", state="Proposed", actual_start=""),
+        ]),
+    })
+    report = dry_run(load_file(path))
+    assert [str(p) for p in report.problems] == [
+        "sheet Partnerships, row 2, column partner: The partner carries a blocking flag (sanctions): "
+        "a partnership with it cannot be agreed.",
+        "sheet Partnerships, row 3, column partner: The partner carries a blocking flag (sanctions): "
+        "a partnership with it cannot be active.",
+        "sheet Partnerships, row 4, column partner: The partner carries a blocking flag (reputational risk): "
+        "a partnership with it cannot be under review.",
+    ]
+    assert not import_file(load_file(path), users["admin"]).written
+    assert count(Case) == count(HistoryRecord) == 0
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(app, users, files, monkeypatch):

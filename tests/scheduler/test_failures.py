@@ -13,12 +13,12 @@ from tests.scheduler.conftest import at, history
 
 
 def _workflow_guarding_reviews(app, tmp_path) -> Path:
-    """The partnership workflow with one more guard: no review starts while the partner is flagged."""
+    """The partnership workflow with one more invariant: no case is under review while its partner is flagged."""
     text = Path(app.config["CASEFLOW_WORKFLOW"]).read_text()
-    old = "    form: start_review\n    guards: []"
+    old = "    label: Under review\n    invariants: ["
     assert old in text
     path = tmp_path / "guarded.yaml"
-    path.write_text(text.replace(old, "    form: start_review\n    guards: [partner_not_flagged]"))
+    path.write_text(text.replace(old, old + "partner_not_flagged, "))
     return path
 
 
