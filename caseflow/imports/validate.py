@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from caseflow.imports import values as v
 from caseflow.imports.facts import closure_reasons, state_facts
 from caseflow.imports.reader import Problem, Table
-from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, Case, Organisation, User
+from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, Case, Organisation, User, partner_name_key, tidy_partner_name
 
 
 @dataclass
@@ -69,7 +69,7 @@ class Validator:
         # `reader` is the session (a dry run) or the engine's connection (inside the import's transaction).
         self.reader, self.workflow, self.today = reader, workflow, today
         self.plan = Plan()
-        self.partner_names: dict[str, str] = {}  # lower-cased name -> name as written, from the file
+        self.partner_names: dict[str, str] = {}  # partner_name_key -> name as written, from the file
         self.closure_reasons = closure_reasons(workflow)
 
     def run(self, tables: list[Table], progress=None) -> Plan:
@@ -85,7 +85,7 @@ class Validator:
         existing = self._existing_partners(names)
         for number, raw in table.rows:
             row = _Row(table, number, raw, self.plan)
-            name = row.get("name", lambda x: v.text(x, _length(Organisation, "name")), required=True)
+            name = row.get("name", lambda x: tidy_partner_name(v.text(x, _length(Organisation, "name"))), required=True)
             columns = {
                 "type": row.get("type", lambda x: v.choice(x, PARTNER_TYPES, "partner type"), required=True),
                 "level": row.get("level", lambda x: v.choice(x, PARTNER_LEVELS, "partner level"), required=True),
@@ -97,7 +97,7 @@ class Validator:
                 "flag_note": row.get("flag_note"),
             }
             if name:
-                key = name.lower()
+                key = partner_name_key(name)
                 if key in self.partner_names:
                     row.fail("name", f"'{name}' appears more than once in the partners table")
                 elif key in existing:
@@ -146,7 +146,7 @@ class Validator:
         c["reviewer_id"] = self._user(row, "reviewer", users, "reviewer")
         partner = row.get("partner", required=True)
         if partner:
-            key = partner.lower()
+            key = partner_name_key(partner)
             if key not in partners and key not in self.partner_names:
                 row.fail("partner", f"no partner named '{partner}' exists or is in the file's partners table")
             partner = partners.get(key) or self.partner_names.get(key, partner)
@@ -175,12 +175,13 @@ class Validator:
         return None
 
     def _existing_partners(self, names: list[str]) -> dict[str, str]:
-        wanted = sorted({n.lower() for n in names if n})
+        wanted = sorted({partner_name_key(n) for n in names if n})
         found = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            for name in self.reader.scalars(select(Organisation.name).where(func.lower(Organisation.name).in_(chunk))):
-                found[name.lower()] = name
+            for key, name in self.reader.execute(select(Organisation.name_key, Organisation.name)
+                                                 .where(Organisation.name_key.in_(chunk))):
+                found[key] = name
         return found
 
     def _existing_titles(self, partner_names: list[str]) -> set[tuple[str, str]]:
