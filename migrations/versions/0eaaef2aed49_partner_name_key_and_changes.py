@@ -44,7 +44,7 @@ def upgrade():
     organisations = sa.table('organisations', sa.column('id', sa.Integer), sa.column('name', sa.String),
                              sa.column('name_key', sa.String))
     conn = op.get_bind()
-    rows = conn.execute(sa.select(organisations.c.id, organisations.c.name)).all()
+    rows = conn.execute(sa.select(organisations.c.id, organisations.c.name).order_by(organisations.c.id)).all()
     _refuse_duplicates(rows)
     op.add_column('organisations', sa.Column('name_key', sa.String(length=600), nullable=True))
     for row in rows:

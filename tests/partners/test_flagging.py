@@ -6,8 +6,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from caseflow import models
 from caseflow.extensions import db
-from caseflow.models import Case, HistoryRecord, Notification, Organisation, PartnerChange
+from caseflow.models import Case, HistoryRecord, Notification, Organisation
 from caseflow.workflow import Actor, current_workflow
 
 RUNNING = ("vetted", "agreed", "active", "under_review", "exiting")
@@ -80,7 +81,7 @@ def test_flagging_again_with_the_same_flags_changes_nothing(client, users, sign_
     page = _flag(client, tostan, sanctions_flag=True, note="Still listed.").get_data(as_text=True)
     assert "were already so: nothing changed" in page
     assert (len(_notices()), db.session.scalar(select(func.count()).select_from(HistoryRecord))) == counts
-    assert db.session.scalar(select(func.count()).select_from(PartnerChange)) == 1
+    assert db.session.scalar(select(func.count()).select_from(models.PartnerChange)) == 1
     assert "Still listed." not in db.session.get(Organisation, tostan.id).flag_note
 
 
@@ -88,7 +89,7 @@ def test_each_flag_change_is_kept_with_who_when_and_why(client, users, sign_in, 
     sign_in(users["reviewer2"])
     _flag(client, tostan, sanctions_flag=True)
     _flag(client, tostan, note="Delisted on 9 May.")
-    kept = db.session.scalars(select(PartnerChange).order_by(PartnerChange.id)).all()
+    kept = db.session.scalars(select(models.PartnerChange).order_by(models.PartnerChange.id)).all()
     assert [(c.kind, json.loads(c.changes), c.reason, c.by_user_id) for c in kept] == [
         ("flags", {"sanctions_flag": [False, True]}, "On the consolidated sanctions list since 3 March.", users["reviewer2"].id),
         ("flags", {"sanctions_flag": [True, False]}, "Delisted on 9 May.", users["reviewer2"].id)]
