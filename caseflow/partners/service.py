@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from caseflow.clock import utcnow
 from caseflow.models import Organisation, PartnerChange, User
 
@@ -24,3 +27,18 @@ def record_change(session, partner: Organisation, kind: str, changes: dict, reas
 def changes_of(change: PartnerChange) -> dict:
     """The fields a kept change changed: {field: [before, after]}."""
     return json.loads(change.changes)
+
+
+class ChangesAreKept(RuntimeError):
+    """Code tried to rewrite or delete the record of a change to a partner."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_rewriting_changes(session, flush_context, instances):
+    # The record of a correction or a flag is what an auditor reads: it is added, never edited.
+    for obj in session.deleted:
+        if isinstance(obj, PartnerChange):
+            raise ChangesAreKept("the record of a change to a partner is never deleted")
+    for obj in session.dirty:
+        if isinstance(obj, PartnerChange) and session.is_modified(obj):
+            raise ChangesAreKept("the record of a change to a partner is never rewritten")

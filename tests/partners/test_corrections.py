@@ -36,6 +36,22 @@ def test_a_reviewer_or_admin_corrects_the_details_and_the_correction_is_kept(cli
     assert users[role].name in page
 
 
+def test_the_record_of_a_correction_is_never_rewritten(client, users, sign_in, tostan):
+    from caseflow.partners.service import ChangesAreKept
+
+    sign_in(users["reviewer"])
+    _correct(client, tostan, level="regional")
+    change = db.session.scalar(select(models.PartnerChange))
+    change.reason = "Nothing to see."
+    with pytest.raises(ChangesAreKept):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.scalar(select(models.PartnerChange)))
+    with pytest.raises(ChangesAreKept):
+        db.session.commit()
+    db.session.rollback()
+
+
 @pytest.mark.parametrize("role", ["officer", "auditor"])
 def test_officers_and_auditors_may_not_correct(client, users, sign_in, tostan, role):
     sign_in(users[role])
