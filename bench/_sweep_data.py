@@ -63,8 +63,8 @@ def build(path: Path, total: int, due: int, migrate) -> None:
     users += [("admin@bench.test", "Admin", "admin", None)]
     conn.executemany("INSERT INTO users (email, name, role, office, password_hash, is_active_user, created_at) "
                      "VALUES (?, ?, ?, ?, 'x', 1, ?)", [u + (now,) for u in users])
-    conn.executemany("INSERT INTO organisations (name, type, country, level, sanctions_flag, reputational_flag, created_at) "
-                     "VALUES (?, 'national_ngo', 'Liberia', 'country', 0, 0, ?)", [(f"Partner {n}", now) for n in range(N_PARTNERS)])
+    conn.executemany("INSERT INTO organisations (name, name_key, type, country, level, sanctions_flag, reputational_flag, "
+                     "created_at) VALUES (?1, lower(?1), 'national_ngo', 'Liberia', 'country', 0, 0, ?2)", [(f"Partner {n}", now) for n in range(N_PARTNERS)])
     rng, states, weights = random.Random(2027), list(MIX), list(MIX.values())
     active_every = max(1, int(total * MIX["active"] / due)) if due else 0
     case_sql = f"INSERT INTO cases ({', '.join(CASE_COLUMNS)}) VALUES ({', '.join('?' * len(CASE_COLUMNS))})"

@@ -39,8 +39,8 @@ def _build(path: Path, cases: int) -> None:
     rng, now = random.Random(7), dt.datetime(2026, 6, 1)
     conn = sqlite3.connect(path)
     words = ("water", "schools", "birth registration", "nutrition", "media", "vaccines", "sanitation")
-    conn.executemany("INSERT INTO organisations (name, type, country, level, sanctions_flag, reputational_flag,"
-                     " created_at) VALUES (?, ?, 'Liberia', 'country', 0, 0, ?)",
+    conn.executemany("INSERT INTO organisations (name, name_key, type, country, level, sanctions_flag, reputational_flag,"
+                     " created_at) VALUES (?1, lower(?1), ?2, 'Liberia', 'country', 0, 0, ?3)",
                      [(f"{rng.choice(['Foundation', 'Company', 'Network'])} {i}",
                        rng.choice(["foundation", "company", "national_ngo"]), now) for i in range(cases // 10)])
     conn.execute("INSERT INTO users (email, name, role, office, password_hash, is_active_user, created_at)"

@@ -51,8 +51,8 @@ def build() -> None:
               + [(f"reviewer{i}@bench.test", "reviewer") for i in range(N_REVIEWERS)])
     con.executemany("INSERT INTO users (email, name, role, office, password_hash, is_active_user, created_at) "
                     "VALUES (?, ?, ?, 'Geneva', 'x', 1, ?)", [(e, e, r, now) for e, r in people])
-    con.executemany("INSERT INTO organisations (name, type, level, sanctions_flag, reputational_flag, created_at) "
-                    "VALUES (?, ?, 'country', 0, 0, ?)", [(f"Partner {i}", TYPES[i % len(TYPES)], now) for i in range(500)])
+    con.executemany("INSERT INTO organisations (name, name_key, type, level, sanctions_flag, reputational_flag, created_at) "
+                    "VALUES (?1, lower(?1), ?2, 'country', 0, 0, ?3)", [(f"Partner {i}", TYPES[i % len(TYPES)], now) for i in range(500)])
     start = dt.datetime(2019, 1, 1)
     cases, records = [], []
     for case_id in range(1, CASES + 1):

@@ -40,8 +40,8 @@ def build(rows: int) -> None:
     con.executemany("INSERT INTO users (email, name, role, office, password_hash, is_active_user, created_at) "
                     "VALUES (?, ?, ?, 'Geneva', 'x', 1, ?)",
                     [("admin@bench.test", "Admin", "admin", now), ("officer@bench.test", "Officer", "officer", now)])
-    con.executemany("INSERT INTO organisations (name, type, level, sanctions_flag, reputational_flag, created_at) "
-                    "VALUES (?, 'national_ngo', 'country', 0, 0, ?)", [(f"Partner {i}", now) for i in range(PARTNERS)])
+    con.executemany("INSERT INTO organisations (name, name_key, type, level, sanctions_flag, reputational_flag, created_at) "
+                    "VALUES (?1, lower(?1), 'national_ngo', 'country', 0, 0, ?2)", [(f"Partner {i}", now) for i in range(PARTNERS)])
     con.commit()
     con.close()
     workbook = Workbook(write_only=True)

@@ -55,8 +55,8 @@ def build(path: Path) -> None:
                         [(i, f"user{i}@bench.test", f"User {i}", ["officer", "reviewer", "auditor", "admin"][i % 4],
                           OFFICES[i % len(OFFICES)], _stamp(today)) for i in range(1, 41)])
         types = list(PARTNER_TYPES)
-        con.executemany("INSERT INTO organisations (id, name, type, country, level, sanctions_flag, reputational_flag, created_at) "
-                        "VALUES (?, ?, ?, ?, 'country', 0, 0, ?)",
+        con.executemany("INSERT INTO organisations (id, name, name_key, type, country, level, sanctions_flag, reputational_flag, "
+                        "created_at) VALUES (?1, ?2, lower(?2), ?3, ?4, 'country', 0, 0, ?5)",
                         [(i, f"Partner {i} {rng.choice(WORDS).title()}", rng.choice(types), rng.choice(COUNTRIES),
                           _stamp(today)) for i in range(1, PARTNERS + 1)])
         con.executemany(

@@ -6,14 +6,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from caseflow.clock import today, utcnow
 from caseflow.extensions import db
 from caseflow.imports.facts import open_review
 from caseflow.imports.reader import Problem, Table, read_tables
 from caseflow.imports.validate import Plan, Validator
-from caseflow.models import Organisation
+from caseflow.models import Organisation, partner_name_key
 from caseflow.workflow import Actor, ImportRow, current_workflow
 
 _IMPORT_LOCK = 0x0CA5EF10  # serialises imports on PostgreSQL (SQLite already allows one writer)
@@ -131,12 +131,13 @@ def _prepare(conn, loaded: LoadedFile, actor: Actor) -> list[ImportRow]:
     if plan.problems:
         raise ImportRefused(plan.problems)
     if plan.new_partners:
-        conn.execute(Organisation.__table__.insert(), [{**p, "created_at": utcnow()} for p in plan.new_partners])
-    names = sorted({c.partner.lower() for c in plan.cases})
+        conn.execute(Organisation.__table__.insert(), [{**p, "name_key": partner_name_key(p["name"]), "created_at": utcnow()}
+                                                       for p in plan.new_partners])
+    keys = sorted({partner_name_key(c.partner) for c in plan.cases})
     ids = {}
-    for start in range(0, len(names), 500):
-        query = select(Organisation.id, Organisation.name).where(func.lower(Organisation.name).in_(names[start:start + 500]))
-        ids.update((name.lower(), pid) for pid, name in conn.execute(query))
+    for start in range(0, len(keys), 500):
+        query = select(Organisation.name_key, Organisation.id).where(Organisation.name_key.in_(keys[start:start + 500]))
+        ids.update(conn.execute(query).all())
     note = f"Under review when imported by {actor.name} from {loaded.source}."
-    return [ImportRow({**c.columns, "partner_id": ids[c.partner.lower()]}, c.state,
+    return [ImportRow({**c.columns, "partner_id": ids[partner_name_key(c.partner)]}, c.state,
                       open_review(c.state, c.columns, today(), note)) for c in plan.cases]

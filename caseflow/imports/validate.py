@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from caseflow.imports import values as cells
 from caseflow.imports.facts import closure_reasons, state_facts
 from caseflow.imports.reader import Problem, Table
-from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, Case, Organisation, User
+from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, Case, Organisation, User, partner_name_key, tidy_partner_name
 from caseflow.workflow import values as v
 from caseflow.workflow.columns import case_column_limits
 from caseflow.workflow.definition import DEFAULT_MAX_LENGTH
@@ -85,8 +85,8 @@ class Validator:
         # `reader` is the session (a dry run) or the engine's connection (inside the import's transaction).
         self.reader, self.workflow, self.today = reader, workflow, today
         self.plan = Plan()
-        self.partner_names: dict[str, str] = {}  # lower-cased name -> name as written, from the file
-        self.partner_flags: dict[str, Organisation] = {}  # lower-cased name -> an unsaved copy with its flags
+        self.partner_names: dict[str, str] = {}  # partner_name_key -> name as written, from the file
+        self.partner_flags: dict[str, Organisation] = {}  # partner_name_key -> an unsaved copy with its flags
         self.closure_reasons = closure_reasons(workflow)
         self.limits = case_column_limits(workflow.definition)
 
@@ -103,7 +103,7 @@ class Validator:
         existing = self._existing_partners(names)
         for number, raw in table.rows:
             row = _Row(table, number, raw, self.plan)
-            name = row.get("name", lambda x: v.text(x, _length(Organisation, "name")), required=True)
+            name = row.get("name", lambda x: tidy_partner_name(v.text(x, _length(Organisation, "name"))), required=True)
             columns = {
                 "type": row.get("type", lambda x: cells.choice(x, PARTNER_TYPES, "partner type"), required=True),
                 "level": row.get("level", lambda x: cells.choice(x, PARTNER_LEVELS, "partner level"), required=True),
@@ -115,7 +115,7 @@ class Validator:
                 "flag_note": row.get("flag_note", lambda x: v.text(x, DEFAULT_MAX_LENGTH["textarea"])),
             }
             if name:
-                key = name.lower()
+                key = partner_name_key(name)
                 if key in self.partner_names:
                     row.fail("name", f"'{name}' appears more than once in the partners table")
                 elif key in existing:
@@ -165,7 +165,7 @@ class Validator:
         c["reviewer_id"] = self._user(row, "reviewer", users, "reviewer")
         partner = row.get("partner", required=True)
         if partner:
-            key = partner.lower()
+            key = partner_name_key(partner)
             if key not in partners and key not in self.partner_names:
                 row.fail("partner", f"no partner named '{partner}' exists or is in the file's partners table")
             partner = partners.get(key) or self.partner_names.get(key, partner)
@@ -175,7 +175,7 @@ class Validator:
                     row.fail("title", f"'{partner}' already has a partnership titled '{c['title']}'")
                 taken.add(pair)
         if state:
-            flags = self.partner_flags.get(partner.lower()) if partner else None
+            flags = self.partner_flags.get(partner_name_key(partner)) if partner else None
             for column, message in state_facts(self.workflow, state, c, self.today, row.failed, flags):
                 row.fail(column, message)
         self.plan.cases.append(PlannedCase(row.number, partner, state, c))
@@ -195,14 +195,15 @@ class Validator:
         return None
 
     def _existing_partners(self, names: list[str]) -> dict[str, str]:
-        wanted = sorted({n.lower() for n in names if n})
+        wanted = sorted({partner_name_key(n) for n in names if n})
         found = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start:start + 500]
-            query = select(Organisation.name, Organisation.sanctions_flag, Organisation.reputational_flag)
-            for name, sanctions, reputational in self.reader.execute(query.where(func.lower(Organisation.name).in_(chunk))):
-                found[name.lower()] = name
-                self.partner_flags[name.lower()] = _flags(sanctions, reputational)
+            query = select(Organisation.name_key, Organisation.name, Organisation.sanctions_flag,
+                           Organisation.reputational_flag).where(Organisation.name_key.in_(chunk))
+            for key, name, sanctions, reputational in self.reader.execute(query):
+                found[key] = name
+                self.partner_flags[key] = _flags(sanctions, reputational)
         return found
 
     def _existing_titles(self, partner_names: list[str]) -> set[tuple[str, str]]:

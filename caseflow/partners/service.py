@@ -1,19 +1,44 @@
-"""Setting and clearing a partner's blocking flags, with a dated note of who and why."""
+"""Who may change a partner, and the kept record of each change (who, when, why, what)."""
 from __future__ import annotations
 
-from caseflow.clock import today
-from caseflow.extensions import db
-from caseflow.models import Organisation, User
+import json
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from caseflow.clock import utcnow
+from caseflow.models import Organisation, PartnerChange, User
 
 # Reviewers vet partners against para 46 and admins keep the directory; officers, who propose
-# partnerships, may not lift a flag that blocks their own proposal (four eyes).
+# partnerships, may not lift a flag that blocks their own proposal nor rewrite the partner they
+# proposed (four eyes). Auditors read.
 FLAG_ROLES = ("reviewer", "admin")
+CORRECT_ROLES = ("reviewer", "admin")
 
 
-def set_flags(partner: Organisation, sanctions: bool, reputational: bool, note: str, by: User) -> None:
-    """Store the flags and prepend a dated note naming who changed them."""
-    flags = [name for name, on in (("sanctions", sanctions), ("reputational risk", reputational)) if on]
-    line = f"{today().isoformat()} {by.name}: {'flagged for ' + ', '.join(flags) if flags else 'flags cleared'}. {note.strip()}"
-    partner.sanctions_flag, partner.reputational_flag = sanctions, reputational
-    partner.flag_note = line if not partner.flag_note else f"{line}\n{partner.flag_note}"
-    db.session.commit()
+def record_change(session, partner: Organisation, kind: str, changes: dict, reason: str, by: User) -> PartnerChange:
+    """Add the record of one change to `partner` to the session's transaction; the caller commits."""
+    change = PartnerChange(partner_id=partner.id, kind=kind, changes=json.dumps(changes, sort_keys=True),
+                           reason=reason.strip(), by_user_id=by.id, at=utcnow())
+    session.add(change)
+    return change
+
+
+def changes_of(change: PartnerChange) -> dict:
+    """The fields a kept change changed: {field: [before, after]}."""
+    return json.loads(change.changes)
+
+
+class ChangesAreKept(RuntimeError):
+    """Code tried to rewrite or delete the record of a change to a partner."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_rewriting_changes(session, flush_context, instances):
+    # The record of a correction or a flag is what an auditor reads: it is added, never edited.
+    for obj in session.deleted:
+        if isinstance(obj, PartnerChange):
+            raise ChangesAreKept("the record of a change to a partner is never deleted")
+    for obj in session.dirty:
+        if isinstance(obj, PartnerChange) and session.is_modified(obj):
+            raise ChangesAreKept("the record of a change to a partner is never rewritten")

@@ -9,10 +9,12 @@ from sqlalchemy.orm import selectinload
 from caseflow.auth.access import ANY_ROLE, roles_required
 from caseflow.cases.listing import contains_text
 from caseflow.extensions import db
-from caseflow.models import PARTNER_TYPES, Case, Organisation
+from caseflow.models import PARTNER_TYPES, Case, Organisation, PartnerChange
 from caseflow.partners import bp
-from caseflow.partners.forms import FlagForm, PartnerFilterForm
-from caseflow.partners.service import FLAG_ROLES, set_flags
+from caseflow.partners.corrections import CorrectionRefused, correct_partner
+from caseflow.partners.flagging import set_flags
+from caseflow.partners.forms import CorrectionForm, FlagForm, PartnerFilterForm
+from caseflow.partners.service import CORRECT_ROLES, FLAG_ROLES, changes_of
 
 PER_PAGE = 50
 
@@ -51,24 +53,64 @@ def index():
 @bp.get("/partners/<int:partner_id>")
 @roles_required(*ANY_ROLE)
 def detail(partner_id: int):
-    """Show an organisation, its flags and every partnership with it."""
+    """Show an organisation, its flags, every partnership with it and every change to its details."""
     partner = db.get_or_404(Organisation, partner_id)
+    return _detail_page(partner, CorrectionForm(obj=partner))
+
+
+def _detail_page(partner: Organisation, correction: CorrectionForm, status: int = 200):
     cases = db.session.scalars(select(Case).where(Case.partner_id == partner.id)
                                .options(selectinload(Case.owner)).order_by(Case.id.desc())).all()
+    changes = db.session.scalars(select(PartnerChange).where(PartnerChange.partner_id == partner.id)
+                                 .options(selectinload(PartnerChange.by))
+                                 .order_by(PartnerChange.at.desc(), PartnerChange.id.desc())).all()
     form = FlagForm(sanctions_flag=partner.sanctions_flag, reputational_flag=partner.reputational_flag)
-    return render_template("partners/detail.html", partner=partner, cases=cases, form=form,
-                           may_flag=current_user.role in FLAG_ROLES)
+    return render_template("partners/detail.html", partner=partner, cases=cases, form=form, correction=correction,
+                           changes=[(c, changes_of(c)) for c in changes], may_flag=current_user.role in FLAG_ROLES,
+                           may_correct=current_user.role in CORRECT_ROLES), status
 
 
 @bp.post("/partners/<int:partner_id>/flags")
 @roles_required(*FLAG_ROLES)
 def flags(partner_id: int):
-    """Set or clear the partner's blocking flags, with a note saying why."""
+    """Set or clear the partner's blocking flags, with a note saying why; a new flag reaches its running cases."""
     partner = db.get_or_404(Organisation, partner_id)
     form = FlagForm()
-    if form.validate_on_submit():
-        set_flags(partner, form.sanctions_flag.data, form.reputational_flag.data, form.note.data, current_user)
-        flash(f"The flags of {partner.name} are saved.", "success")
-    else:
+    if not form.validate_on_submit():
         flash("Nothing was changed: say why you set or clear the flags.", "error")
+        return redirect(url_for("partners.detail", partner_id=partner.id))
+    name = partner.name
+    done = set_flags(partner.id, {"sanctions_flag": form.sanctions_flag.data,
+                                  "reputational_flag": form.reputational_flag.data}, form.note.data, current_user)
+    flash(f"The flags of {name} are saved." if done.changed else f"The flags of {name} were already so: nothing changed.",
+          "success" if done.changed else "info")
+    if done.newly_flagged:
+        flash(f"{done.people_told} people told about {done.cases_told} running partnership(s).", "info")
+    if done.put_in_review or done.not_put_in_review:
+        flash(f"{done.put_in_review} active partnership(s) put under review for the reviewers to decide"
+              + (f"; {done.not_put_in_review} could not be and are still active." if done.not_put_in_review else "."),
+              "warning" if done.not_put_in_review else "info")
     return redirect(url_for("partners.detail", partner_id=partner.id))
+
+
+@bp.post("/partners/<int:partner_id>/details")
+@roles_required(*CORRECT_ROLES)
+def correct(partner_id: int):
+    """Correct the partner's name, type, country or level, saying what was wrong."""
+    partner = db.get_or_404(Organisation, partner_id)
+    form = CorrectionForm()
+    if form.validate_on_submit():
+        values = {f: form[f].data for f in ("name", "type", "country", "level")}
+        try:
+            changes = correct_partner(partner.id, values, form.reason.data, current_user)
+        except CorrectionRefused as refused:
+            for field, message in refused.errors.items():
+                if field in form:
+                    form[field].errors = [*form[field].errors, message]
+                else:
+                    flash(f"Nothing was changed: {message}.", "error")
+        else:
+            flash(f"Corrected {', '.join(changes)} of {partner.name}.", "success")
+            return redirect(url_for("partners.detail", partner_id=partner.id))
+    db.session.rollback()
+    return _detail_page(db.get_or_404(Organisation, partner_id), form, 422)

@@ -10,7 +10,9 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from caseflow.models import Case, Document, HistoryRecord, Notification, Organisation, Review
+from caseflow.models import (Case, Document, HistoryRecord, Notification, Organisation, Review, partner_name_key,
+                             tidy_partner_name)
+from caseflow.workflow.errors import GuardFailed
 from caseflow.workflow.prepared import Prepared, PreparedQuery
 
 _CASES = Case.__table__
@@ -22,7 +24,7 @@ _DOCUMENTS = Document.__table__
 
 _LOAD_CASE = PreparedQuery(select(_CASES).where(_CASES.c.id == bindparam("case_id")).with_for_update())
 _LOAD_PARTNER = PreparedQuery(select(_PARTNERS).where(_PARTNERS.c.id == bindparam("partner_id")))
-_PARTNER_NAMED = PreparedQuery(select(_PARTNERS.c.id).where(_PARTNERS.c.name == bindparam("name")))
+_PARTNER_NAMED = PreparedQuery(select(_PARTNERS.c.id).where(_PARTNERS.c.name_key == bindparam("name_key")))
 _DOCUMENT_OF_KIND = PreparedQuery(select(_DOCUMENTS.c.id).where(
     _DOCUMENTS.c.case_id == bindparam("case_id"), _DOCUMENTS.c.kind == bindparam("kind")).limit(1))
 _INSERT_HISTORY = Prepared(_HISTORY.insert(), tuple(c.name for c in _HISTORY.columns if c.name != "id"))
@@ -76,7 +78,8 @@ def load_partner(conn, partner_id: int) -> Organisation | None:
 
 
 def partner_named(conn, name: str) -> bool:
-    return _PARTNER_NAMED.fetch_one(conn, {"name": name}) is not None
+    """Tell whether a partner of this name exists, whatever its case and spacing."""
+    return _PARTNER_NAMED.fetch_one(conn, {"name_key": partner_name_key(name)}) is not None
 
 
 def has_document(conn, case_id: int, kind: str) -> bool:
@@ -85,7 +88,14 @@ def has_document(conn, case_id: int, kind: str) -> bool:
 
 
 def insert_partner(conn, values: dict) -> int:
-    return conn.execute(_PARTNERS.insert(), values).inserted_primary_key[0]
+    """Insert a partner under its tidied name; refuse one whose name another writer took meanwhile."""
+    name = values["name"]
+    row = {**values, "name": tidy_partner_name(name), "name_key": partner_name_key(name)}
+    try:
+        return conn.execute(_PARTNERS.insert(), row).inserted_primary_key[0]
+    except IntegrityError:  # the propose's transaction is rolled back whole
+        raise GuardFailed([("partner_given", f"A partner named '{row['name']}' exists already: "
+                                             "choose it from the list.")]) from None
 
 
 def insert_case(conn, values: dict) -> int:
