@@ -6,7 +6,6 @@ import pytest
 
 import caseflow.models.user as user_module
 from caseflow.extensions import db
-from caseflow.models.user import _dummy_password_hash
 
 
 @pytest.fixture
@@ -37,5 +36,7 @@ def test_every_failed_sign_in_checks_exactly_one_password_hash_known_e_mail_or_n
 
 
 def test_the_stand_in_hash_for_unknown_e_mails_has_the_method_and_cost_of_real_ones(users):
+    from caseflow.models.user import _dummy_password_hash
+
     method = users["officer"].password_hash.split("$", 1)[0]  # e.g. scrypt:32768:8:1
     assert _dummy_password_hash().split("$", 1)[0] == method
