@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from caseflow.clock import utcnow
+from caseflow.database import IMMEDIATE
 from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.models.user import check_password_of_nobody, new_session_token
@@ -26,17 +27,22 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
         return check_password_of_nobody(password) or None
-    now = utcnow()
     matches = user.check_password(password)
-    if is_blocked(user, now):
-        return None  # the attempt in the window neither counts nor lengthens it
-    if not (matches and user.is_active_user):
-        record_failure(user, now)
-        return None
-    user.failed_sign_ins, user.sign_in_blocked_until, user.last_login_at = 0, None, now
-    user.session_token = user.session_token or new_session_token()
+    now = utcnow()
+    # The slow check ran outside any write; on SQLite the writing transaction takes the write lock as it
+    # begins (a read transaction upgraded to a write fails at once when another writer came between).
     db.session.commit()
-    return user
+    db.session.connection(execution_options={IMMEDIATE: True})
+    if is_blocked(user, now):
+        signed_in = None  # the attempt in the window neither counts nor lengthens it
+    elif matches and user.is_active_user:
+        user.failed_sign_ins, user.sign_in_blocked_until, user.last_login_at = 0, None, now
+        user.session_token, signed_in = user.session_token or new_session_token(), user
+    else:
+        _count_failure(user, now)
+        signed_in = None
+    db.session.commit()
+    return signed_in
 
 
 def is_blocked(user: User, now: dt.datetime) -> bool:
@@ -54,14 +60,13 @@ def delay_after(failures: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(window, 2 ** min(failures - free - 1, 32)))
 
 
-def record_failure(user: User, now: dt.datetime) -> None:
-    """Count a failed sign-in on the account (one UPDATE, so parallel failures all count) and commit."""
+def _count_failure(user: User, now: dt.datetime) -> None:
+    """Count a failed sign-in on the account (one UPDATE, so parallel failures all count) and set its wait."""
     db.session.execute(update(User).where(User.id == user.id).values(failed_sign_ins=User.failed_sign_ins + 1))
     db.session.refresh(user, ["failed_sign_ins"])
     delay = delay_after(user.failed_sign_ins)
     if delay:
         user.sign_in_blocked_until = now + delay
-    db.session.commit()
 
 
 def reset_failures(user: User) -> None:

@@ -106,3 +106,23 @@ def test_an_admin_lets_a_held_back_account_sign_in_again_on_the_command_line(run
     assert log_in("auditor@example.org").status_code == 302
     unknown = runner.invoke(args=["user", "reset-sign-in", "nobody@example.org"])
     assert unknown.exit_code != 0 and "no user nobody@example.org" in unknown.output
+
+
+def test_failed_sign_ins_made_at_the_same_moment_all_count(app, users):
+    import threading
+
+    app.config["CASEFLOW_SIGN_IN_FREE_FAILURES"] = 1000  # count only; no waits in the way
+    barrier, codes = threading.Barrier(6), []
+
+    def fail_once():
+        client = app.test_client()
+        barrier.wait(timeout=30)
+        codes.append(client.post("/login", data={"email": "officer@example.org", "password": "wrong"}).status_code)
+
+    threads = [threading.Thread(target=fail_once) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    db.session.expire_all()
+    assert codes == [401] * 6 and db.session.get(User, users["officer"].id).failed_sign_ins == 6
