@@ -124,12 +124,15 @@ def main(argv: list[str]) -> None:
         from caseflow.models import User
 
         auditor = db.session.query(User).filter_by(email="auditor@bench.test").one()
+        if auditor.session_token is None:  # inserted raw, without one
+            auditor.end_sessions()
+            db.session.commit()
         row = db.session.execute(db.text("SELECT at, id FROM history_records ORDER BY at DESC, id DESC "
                                          "LIMIT 1 OFFSET 900000")).one()
         deep = Cursor(dt.datetime.fromisoformat(row[0]).replace(tzinfo=dt.timezone.utc), row[1])
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(auditor.id), True
+            session["_user_id"], session["_fresh"] = auditor.get_id(), True
         pages = {
             "first page": "/audit",
             "filtered: actor + trigger + dates": "/audit?actor=reviewer3@bench.test&trigger=complete_review"

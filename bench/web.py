@@ -108,6 +108,19 @@ def measure(client, url: str, repeat: int) -> float:
     return statistics.median(times)
 
 
+def _session_id(app, user_id: int) -> str:
+    """Return what a session of this user stores, giving the raw-inserted user a session token."""
+    from caseflow.extensions import db
+    from caseflow.models import User
+    from caseflow.models.user import new_session_token
+
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        user.session_token = user.session_token or new_session_token()
+        db.session.commit()
+        return user.get_id()
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.web")
     parser.add_argument("--rebuild", action="store_true")
@@ -118,9 +131,10 @@ def main(argv: list[str]) -> None:
         build(DB)
         print(f"built {DB} ({CASES:,} cases, {PARTNERS:,} partners, {HISTORY} history records on case 1) "
               f"in {time.perf_counter() - began:.1f} s", flush=True)
-    client = _app(f"sqlite:///{DB}").test_client()
+    app = _app(f"sqlite:///{DB}")
+    client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = "3", True  # user3 is an auditor
+        session["_user_id"], session["_fresh"] = _session_id(app, 3), True  # user3 is an auditor
     pages = ["/cases", "/cases?state=active&sort=review", "/cases?sort=partner&page=200", "/cases?q=water",
              "/cases?partner_type=company&country=Mali", "/cases?office=Dakar&sort=title&page=3",
              "/cases/1", "/cases/1?page=10", "/", "/queue", "/partners?page=3"]

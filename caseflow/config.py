@@ -1,6 +1,7 @@
 """Configuration read from the environment, with safe defaults for development."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -48,6 +49,13 @@ def _development_secret(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+def _check_limiter_storage(uri: str) -> None:
+    """Refuse limiter counts kept in each worker's memory: with N workers an address would get N times the limit."""
+    if uri.strip().lower().startswith("memory://"):
+        raise ConfigError("RATELIMIT_STORAGE_URI must name storage every worker shares when CASEFLOW_ENV=production, "
+                          "such as redis://127.0.0.1:6379, not memory:// (see docs/sessions.md)")
+
+
 def normalize_database_url(url: str) -> str:
     """Point PostgreSQL URLs at the psycopg 3 driver, whatever SQLAlchemy's default."""
     for prefix in ("postgres://", "postgresql://"):
@@ -74,6 +82,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": _env_int("CASEFLOW_MAX_UPLOAD_BYTES", 10 * 1024 * 1024),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "CASEFLOW_LOGIN_LIMIT": os.environ.get("CASEFLOW_LOGIN_LIMIT", "10 per minute"),
+        "CASEFLOW_SIGN_IN_FREE_FAILURES": _env_int("CASEFLOW_SIGN_IN_FREE_FAILURES", 3),
+        "CASEFLOW_SIGN_IN_LOCKOUT_SECONDS": _env_int("CASEFLOW_SIGN_IN_LOCKOUT_SECONDS", 15 * 60),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
         "MAIL_PORT": _env_int("MAIL_PORT", 25),
         "MAIL_USE_TLS": _env_flag("MAIL_USE_TLS", False),
@@ -85,6 +95,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE", production),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": dt.timedelta(days=_env_int("CASEFLOW_REMEMBER_DAYS", 30)),
         "FORCE_HTTPS": _env_flag("CASEFLOW_FORCE_HTTPS", False),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "BOOTSTRAP_SERVE_LOCAL": True,
@@ -99,6 +111,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         if production:
             raise ConfigError("SECRET_KEY must be set when CASEFLOW_ENV=production")
         config["SECRET_KEY"] = _development_secret(instance_path)
+    if production:
+        _check_limiter_storage(config["RATELIMIT_STORAGE_URI"])
     options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # The busy timeout lets a writer wait for another instead of failing at once.

@@ -114,7 +114,7 @@ def sign_in_as(client, user):
     # The tests' app context outlives each request, so Flask-Login's cached user must go too.
     g.pop("_login_user", None)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     return client
 

@@ -36,3 +36,20 @@ def create_user(email: str, role: str, password: str, name: str | None = None, o
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate or reactivate `user` and commit; deactivation ends every session of theirs at once."""
+    user.is_active_user = active
+    if not active:
+        user.end_sessions()
+    db.session.commit()
+
+
+def reset_password(user: User, password: str) -> None:
+    """Give `user` a new password and commit: their sessions end, and failed sign-ins no longer hold them back."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserRejected("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    user.set_password(password)
+    user.failed_sign_ins, user.sign_in_blocked_until = 0, None
+    db.session.commit()

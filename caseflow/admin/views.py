@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from caseflow.admin import bp
 from caseflow.admin.forms import ActiveForm, NewUserForm, RoleForm
-from caseflow.admin.service import UserRejected, create_user
+from caseflow.admin.service import UserRejected, create_user, set_active
 from caseflow.auth.access import roles_required
+from caseflow.auth.signin import reset_failures
 from caseflow.extensions import db
 from caseflow.models import ROLE_LABELS, User
 
@@ -58,7 +59,19 @@ def toggle_active(user_id: int):
     elif user.id == current_user.id:
         flash("You cannot deactivate yourself.", "error")
     else:
-        user.is_active_user = not user.is_active_user
-        db.session.commit()
+        set_active(user, not user.is_active_user)
         flash(f"{user.name} is {'reactivated' if user.is_active_user else 'deactivated and can no longer sign in'}.", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/sign-in-failures")
+@roles_required("admin")
+def reset_sign_in_failures(user_id: int):
+    """Let a user whose failed sign-ins hold the account back sign in again at once."""
+    user, form = db.get_or_404(User, user_id), ActiveForm()
+    if not form.validate_on_submit():
+        flash("Nothing was changed: the form expired, reload the page.", "error")
+    else:
+        reset_failures(user)
+        flash(f"{user.name} can sign in again at once.", "success")
     return redirect(url_for("admin.users"))

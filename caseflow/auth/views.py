@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
 
 from caseflow.auth import bp
 from caseflow.auth.forms import LoginForm, LogoutForm
-from caseflow.clock import utcnow
+from caseflow.auth.signin import authenticate
 from caseflow.extensions import db, limiter
-from caseflow.models import User
 
 
 def safe_next(target: str | None) -> str | None:
@@ -37,16 +35,16 @@ def login():
         return redirect(url_for("dashboard.index"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(func.lower(User.email) == form.email.data.strip().lower()))
-        if user is not None and user.check_password(form.password.data) and user.is_active_user:
-            user.last_login_at = utcnow()
-            db.session.commit()
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            _renew_csrf_token()
             login_user(user, remember=form.remember.data)
             flash(f"Welcome, {user.name}.", "success")
             return redirect(safe_next(form.next.data) or url_for("dashboard.index"))
         g.login_failed = True
         # One message for every failure, so the form does not reveal which accounts exist.
-        form.password.errors.append("The e-mail or password is wrong, or the account is deactivated.")
+        form.password.errors.append("The e-mail or password is wrong, or the account is deactivated, "
+                                    "or it had too many failed sign-ins: then wait a few minutes.")
     return render_template("auth/login.html", form=form), 401 if g.get("login_failed") else 200
 
 
@@ -54,6 +52,16 @@ def login():
 def logout():
     """Sign out (a POST with the CSRF token, so no other site can sign people out)."""
     if LogoutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            current_user.end_sessions()  # every other session and remember-me cookie of this user too
+            db.session.commit()
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+def _renew_csrf_token() -> None:
+    """Drop the CSRF token of the signed-out visitor; the next form gets a new one."""
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(field, None)
+    g.pop(field, None)

@@ -47,6 +47,33 @@ def _user(email: str) -> User:
     return user
 
 
+@user_group.command("reset-sign-in")
+@click.argument("email")
+@with_appcontext
+def reset_sign_in(email):
+    """Clear a user's failed sign-ins, so the account may sign in again at once."""
+    from caseflow.auth.signin import reset_failures
+
+    user = _user(email)
+    count = user.failed_sign_ins
+    reset_failures(user)
+    click.echo(f"{user.email} may sign in again ({count} failed sign-in(s) cleared).")
+
+
+@user_group.command("set-password")
+@click.argument("email")
+@click.password_option(help="Prompted for when not given.")
+@with_appcontext
+def set_password(email, password):
+    """Give a user a new password; every session of theirs ends and failed sign-ins are cleared."""
+    user = _user(email)
+    try:
+        service.reset_password(user, password)
+    except service.UserRejected as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"New password set for {user.email}; their sessions have ended.")
+
+
 @user_group.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", help="What the token is for.")

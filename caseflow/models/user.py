@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import hmac
 import secrets
 
 from flask_login import UserMixin
@@ -22,6 +24,23 @@ def a_role(role: str) -> str:
     return ("An " if role[:1] in "aeiou" else "A ") + role
 
 
+def new_session_token() -> str:
+    """Return a fresh random session token (what every session and remember-me cookie of a user carries)."""
+    return secrets.token_urlsafe(32)
+
+
+@functools.cache
+def _dummy_password_hash() -> str:
+    # Made with the same method and cost as real hashes, so that checking it takes as long.
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def check_password_of_nobody(password: str) -> bool:
+    """Spend the time a password check takes, for an e-mail no user has; always False."""
+    check_password_hash(_dummy_password_hash(), password)
+    return False
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -34,6 +53,11 @@ class User(UserMixin, db.Model):
     is_active_user: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Every session and remember-me cookie names it; a new one ends them all (sign-out, new password,
+    # deactivation). None for rows made before it existed or by raw inserts: such a user signs in afresh.
+    session_token: Mapped[str | None] = mapped_column(String(64), default=new_session_token)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0, server_default="0")
+    sign_in_blocked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
 
@@ -41,9 +65,22 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_user
 
+    def get_id(self) -> str:
+        """Return what sessions and remember-me cookies store: the id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def holds_session(self, token: str) -> bool:
+        """Tell whether `token` is this user's current session token."""
+        return self.session_token is not None and hmac.compare_digest(self.session_token.encode(), token.encode())
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember-me cookie of this user (takes effect at commit)."""
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
-        """Store a salted hash of `password`."""
+        """Store a salted hash of `password`; a new password ends every session of the old one."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         """Tell whether `password` matches the stored hash."""

@@ -35,7 +35,7 @@ def test_a_deactivated_users_tokens_are_refused(api, users):
 
 def test_a_signed_in_session_does_not_open_the_api(client, users):
     with client.session_transaction() as s:
-        s["_user_id"] = str(users["admin"].id)
+        s["_user_id"] = users["admin"].get_id()
         s["_fresh"] = True
     assert client.get("/api/v1/cases").status_code == 401
 

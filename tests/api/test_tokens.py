@@ -12,7 +12,7 @@ from caseflow.models import ApiToken
 
 def sign_in(client, user):
     with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
+        s["_user_id"] = user.get_id()
         s["_fresh"] = True
 
 
