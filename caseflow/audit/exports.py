@@ -13,8 +13,8 @@ from caseflow.clock import utcnow
 from caseflow.models import Case, HistoryRecord
 from caseflow.workflow.chain import format_at
 
-COLUMNS = ("kind", "case_id", "seq", "at", "trigger", "from_state", "to_state", "actor", "comment", "data",
-           "prev_hash", "hash")
+COLUMNS = ("kind", "case_id", "seq", "at", "trigger", "from_state", "to_state", "actor", "actor_user_id", "comment",
+           "data", "prev_hash", "hash")
 FORMATS = ("csv", "json")
 _ROWS_PER_CHUNK = 500
 
@@ -22,7 +22,7 @@ _ROWS_PER_CHUNK = 500
 def record_dict(r) -> dict:
     """A record with exactly the values its hash covers (time as hashed, data as the stored text)."""
     return {"case_id": r.case_id, "seq": r.seq, "at": format_at(r.at), "trigger": r.trigger,
-            "from_state": r.from_state, "to_state": r.to_state, "actor": r.actor, "comment": r.comment,
+            "from_state": r.from_state, "to_state": r.to_state, "actor": r.actor, "actor_user_id": r.actor_user_id, "comment": r.comment,
             "data": r.data, "prev_hash": r.prev_hash, "hash": r.hash}
 
 
