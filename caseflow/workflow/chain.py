@@ -55,12 +55,14 @@ def hash_format_of(r, previous: int | None = None) -> int | None:
 
 @dataclass(frozen=True)
 class BrokenRecord:
-    case_id: int
+    case_id: int | None  # None: the checkpoint log itself
     seq: int | None
     record_id: int | None
     reason: str
 
     def __str__(self) -> str:
+        if self.case_id is None:
+            return f"the checkpoints: {self.reason}"
         where = f"case {self.case_id}" + (f" record #{self.seq} (id {self.record_id})" if self.seq else "")
         return f"{where}: {self.reason}"
 
