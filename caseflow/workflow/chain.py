@@ -245,7 +245,7 @@ def _check_record(r, count: int, prev: str | None, fmt: int | None) -> int | str
 def _check_head(case_row, last_hash, last_to, count) -> str | None:
     head, seq, state = case_row["history_head"], case_row["history_seq"], case_row["state"]
     if seq != count or head != last_hash:
-        return (f"the case says its history has {seq} records ending in {head}, "
+        return (f"the case's history_seq and history_head say {seq} records ending in {head}, "
                 f"but {count} records ending in {last_hash} are stored")
     if count and state != last_to:
         return f"the case is '{state}' but its history ends in '{last_to}'"
