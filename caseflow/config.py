@@ -103,6 +103,10 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "CHECK_DATABASE_ON_START": True,
         # serve, scheduler and sweep refuse to start while stored cases sit in states the definition lacks.
         "CASEFLOW_ALLOW_UNKNOWN_STATES": _env_flag("CASEFLOW_ALLOW_UNKNOWN_STATES", False),
+        # Signed checkpoints (caseflow.checkpoints): the Ed25519 key and the append-only log, both
+        # outside the database; a development key is created under instance/ on first use.
+        "CASEFLOW_CHECKPOINT_KEY": os.environ.get("CASEFLOW_CHECKPOINT_KEY"),
+        "CASEFLOW_CHECKPOINT_DIR": os.environ.get("CASEFLOW_CHECKPOINT_DIR", str(instance_path / "checkpoints")),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
@@ -113,6 +117,11 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = _development_secret(instance_path)
     if production:
         _check_limiter_storage(config["RATELIMIT_STORAGE_URI"])
+    if not config["CASEFLOW_CHECKPOINT_KEY"]:
+        if production:
+            raise ConfigError("CASEFLOW_CHECKPOINT_KEY must name the checkpoints' signing key file "
+                              "(outside the database) when CASEFLOW_ENV=production")
+        config["CASEFLOW_CHECKPOINT_KEY"] = str(instance_path / "checkpoint_ed25519.pem")
     options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # The busy timeout lets a writer wait for another instead of failing at once.

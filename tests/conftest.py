@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 
 import pytest
 from flask import g
@@ -20,8 +21,10 @@ BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 
 
 def _test_config(url: str, **extra) -> dict:
+    # Each app its own checkpoint log: a checkpoint of one test's database must not anchor another's.
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret",
-            "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "CASEFLOW_ENV": "testing", **extra}
+            "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "CASEFLOW_ENV": "testing",
+            "CASEFLOW_CHECKPOINT_DIR": tempfile.mkdtemp(prefix="caseflow-checkpoints-"), **extra}
 
 
 def _migrate(url: str) -> None:
@@ -56,7 +59,10 @@ def _truncate_postgres(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
         tables = [t for t in db.metadata.sorted_tables]
+        # The history refuses TRUNCATE (its append-only guard); the tests lift it to start each one empty.
+        conn.execute(text("ALTER TABLE history_records DISABLE TRIGGER history_records_no_truncate"))
         conn.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+        conn.execute(text("ALTER TABLE history_records ENABLE TRIGGER history_records_no_truncate"))
     engine.dispose()
 
 
@@ -74,7 +80,8 @@ def database_url(request, tmp_path):
 
 @pytest.fixture
 def app(database_url, tmp_path):
-    app = create_app(_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads")))
+    app = create_app(_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads"),
+                                  CASEFLOW_CHECKPOINT_DIR=str(tmp_path / "checkpoints")))
     with app.app_context():
         yield app
         db.session.remove()

@@ -36,8 +36,8 @@ def test_each_record_chains_to_its_predecessor(app, cases):
         assert after.prev_hash == before.hash
     for r in records:
         assert r.hash == record_hash(case_id=r.case_id, seq=r.seq, trigger=r.trigger, from_state=r.from_state,
-                                     to_state=r.to_state, actor=r.actor, at=r.at, data=r.data, comment=r.comment,
-                                     prev_hash=r.prev_hash)
+                                     to_state=r.to_state, actor=r.actor, actor_user_id=r.actor_user_id, at=r.at,
+                                     data=r.data, comment=r.comment, prev_hash=r.prev_hash)
     result = verify_chains(db.session, case_id=case.id)
     assert result.ok and result.records == len(records) and result.final_hash == records[-1].hash
 
@@ -93,11 +93,11 @@ def test_postgresql_itself_refuses_to_change_or_delete_history(app, cases):
 def test_a_step_committed_between_the_two_reads_is_not_reported_as_a_break(app, monkeypatch):
     walks, real_walk = [], chain._walk
 
-    def first_walk_sees_a_half_committed_step(cases, records, on_case):
+    def first_walk_sees_a_half_committed_step(cases, records, reviews, on_case, *rest):
         walks.append(on_case)
         if len(walks) == 1:  # as if a record committed after the cases were read
             return chain.VerifyResult(1, 1, chain.BrokenRecord(1, None, None, "the case says its history has 1 records"))
-        return real_walk(cases, records, on_case)
+        return real_walk(cases, records, reviews, on_case, *rest)
 
     monkeypatch.setattr(chain, "_walk", first_walk_sees_a_half_committed_step)
     progress = []

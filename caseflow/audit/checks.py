@@ -7,17 +7,20 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from caseflow.checkpoints import read_log
 from caseflow.models import HistoryRecord
-from caseflow.workflow.chain import record_hash, verify_chains
+from caseflow.workflow.chain import hash_format_of, verify_chains
 
 
 @dataclass
 class ExportCheck:
     records: int = 0
     heads: dict = field(default_factory=dict)  # case_id -> (seq, hash) the export ends each chain with
+    checkpoint: dict | None = None  # the signed checkpoint it was made under: {"n", "at", "root"}
     problems: list[str] = field(default_factory=list)
 
 
@@ -32,6 +35,8 @@ def parse_export(text: str):
     """
     if text.lstrip().startswith("{"):
         doc = json.loads(text)
+        if doc.get("checkpoint"):
+            yield "checkpoint", doc["checkpoint"]
         for record in doc["records"]:
             yield "record", record
         for head in doc.get("case_heads") or []:
@@ -51,25 +56,31 @@ def parse_export(text: str):
             yield ("final" if kind == "final_hash" else "head"), head
         elif kind == "digest":
             yield "digest", row["hash"]
+        elif kind == "checkpoint":
+            yield "checkpoint", {"n": int(row["seq"]), "at": row["at"], "root": row["hash"]}
 
 
 def check_export(text: str) -> ExportCheck:
     """Recompute each record's hash and its link to the record before it in the file; check the digest."""
     result, digest, last, closed = ExportCheck(), hashlib.sha256(), {}, False
+    formats = {}  # case_id -> hash format of its last record in the file: a chain never goes back
     for kind, item in parse_export(text):
         if kind == "record":
             r = item
             result.records += 1
             digest.update(f"{r['hash']}\n".encode())
-            expected = record_hash(case_id=r["case_id"], seq=r["seq"], trigger=r["trigger"], from_state=r["from_state"],
-                                   to_state=r["to_state"], actor=r["actor"], at=_at(r["at"]), data=r["data"],
-                                   comment=r["comment"], prev_hash=r["prev_hash"])
-            if expected != r["hash"]:
+            uid = r.get("actor_user_id")
+            record = SimpleNamespace(**{**r, "at": _at(r["at"]), "actor_user_id": int(uid) if uid not in (None, "") else None})
+            fmt = hash_format_of(record, formats.get(r["case_id"]))
+            formats[r["case_id"]] = fmt
+            if fmt is None:
                 result.problems.append(f"case {r['case_id']} record #{r['seq']}: its content does not match its hash")
             before = last.get(r["case_id"])
             if before and before[0] == r["seq"] - 1 and before[1] != r["prev_hash"]:
                 result.problems.append(f"case {r['case_id']} record #{r['seq']}: its link to record #{before[0]} is broken")
             last[r["case_id"]] = (r["seq"], r["hash"])
+        elif kind == "checkpoint":
+            result.checkpoint = item
         elif kind in ("head", "final"):
             result.heads[item["case_id"]] = (item["seq"], item["hash"])
             closed = closed or kind == "final"
@@ -83,8 +94,13 @@ def check_export(text: str) -> ExportCheck:
 
 
 def compare_with_database(session, check: ExportCheck) -> list[str]:
-    """Each head the export names must be that record's hash in the database, in a chain that verifies."""
+    """Each head the export names must be that record's hash in the database, in a chain that verifies;
+    the checkpoint it names must be in the signed checkpoint log, with that root."""
     problems = []
+    if check.checkpoint and check.checkpoint.get("n"):
+        signed = {line["n"]: line for line in read_log()}.get(check.checkpoint["n"])
+        if signed is None or (signed["at"], signed["root"]) != (check.checkpoint["at"], check.checkpoint["root"]):
+            problems.append(f"checkpoint #{check.checkpoint['n']} it names is not in the signed checkpoint log as named")
     for case_id, (seq, digest) in sorted(check.heads.items()):
         stored = session.scalar(select(HistoryRecord.hash).where(HistoryRecord.case_id == case_id,
                                                                  HistoryRecord.seq == seq))

@@ -9,12 +9,13 @@ import json
 from sqlalchemy import select
 
 from caseflow.audit.queries import EXPORT_COLUMNS, LogFilter, export_rows
+from caseflow.checkpoints import CheckpointBroken, KeyUnavailable, read_log
 from caseflow.clock import utcnow
 from caseflow.models import Case, HistoryRecord
 from caseflow.workflow.chain import format_at
 
-COLUMNS = ("kind", "case_id", "seq", "at", "trigger", "from_state", "to_state", "actor", "comment", "data",
-           "prev_hash", "hash")
+COLUMNS = ("kind", "case_id", "seq", "at", "trigger", "from_state", "to_state", "actor", "actor_user_id", "comment",
+           "data", "prev_hash", "hash")
 FORMATS = ("csv", "json")
 _ROWS_PER_CHUNK = 500
 
@@ -22,8 +23,26 @@ _ROWS_PER_CHUNK = 500
 def record_dict(r) -> dict:
     """A record with exactly the values its hash covers (time as hashed, data as the stored text)."""
     return {"case_id": r.case_id, "seq": r.seq, "at": format_at(r.at), "trigger": r.trigger,
-            "from_state": r.from_state, "to_state": r.to_state, "actor": r.actor, "comment": r.comment,
+            "from_state": r.from_state, "to_state": r.to_state, "actor": r.actor, "actor_user_id": r.actor_user_id, "comment": r.comment,
             "data": r.data, "prev_hash": r.prev_hash, "hash": r.hash}
+
+
+def checkpoint_made_under() -> dict | None:
+    """The latest signed checkpoint, named in every export: {"n", "at", "root"}; None before the first.
+
+    A broken checkpoint log is named as such rather than left out, so a copy shows what it was made under.
+    """
+    try:
+        lines = read_log()
+    except (CheckpointBroken, KeyUnavailable) as exc:
+        return {"n": None, "at": None, "root": None, "broken": str(exc)}
+    return {k: lines[-1][k] for k in ("n", "at", "root")} if lines else None
+
+
+def _csv_checkpoint(meta: dict | None) -> str:
+    if meta is None:
+        return ""
+    return _csv_lines([_csv_row("checkpoint", {"seq": meta["n"], "at": meta["at"], "hash": meta["root"]})])
 
 
 def case_records(session, case: Case, batch: int = 2000):
@@ -85,13 +104,15 @@ def _case_body(session, case: Case, fmt: str, result):
     records = (tally.add(r) for r in result)
     final = lambda: {"case_id": case.id, "seq": tally.last.seq if tally.last else 0,  # noqa: E731
                      "hash": tally.last.hash if tally.last else None}
+    checkpoint = checkpoint_made_under()
     if fmt == "csv":
-        yield _csv_lines([COLUMNS])
+        yield _csv_lines([COLUMNS]) + _csv_checkpoint(checkpoint)
         for chunk in _chunks(records):
             yield _csv_lines(_csv_row("record", r) for r in chunk)
         yield _csv_lines([_csv_row("final_hash", final())])
         return
-    head = {"case_id": case.id, "reference": case.reference, "exported_at": format_at(utcnow())}
+    head = {"case_id": case.id, "reference": case.reference, "exported_at": format_at(utcnow()),
+            "checkpoint": checkpoint}
     yield json.dumps(head)[:-1] + ', "records": ['
     for n, record in enumerate(records):
         yield ("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False)
@@ -119,15 +140,16 @@ def stream_log(session, flt: LogFilter, fmt: str):
 def _log_body(session, flt: LogFilter, fmt: str, result):
     tally = _Tally()
     records = (tally.add(r) for r in result)
+    checkpoint = checkpoint_made_under()
     if fmt == "csv":
-        yield _csv_lines([COLUMNS])
+        yield _csv_lines([COLUMNS]) + _csv_checkpoint(checkpoint)
         for chunk in _chunks(records):
             yield _csv_lines(_csv_row("record", r) for r in chunk)
         for chunk in _chunks(case_heads(session, tally.cases)):
             yield _csv_lines(_csv_row("case_head", {"case_id": i, "seq": s, "hash": h}) for i, s, h in chunk)
         yield _csv_lines([_csv_row("digest", {"seq": tally.count, "hash": tally.digest.hexdigest()})])
         return
-    head = {"exported_at": format_at(utcnow()), "filters": flt.args()}
+    head = {"exported_at": format_at(utcnow()), "filters": flt.args(), "checkpoint": checkpoint}
     yield json.dumps(head)[:-1] + ', "records": ['
     for n, record in enumerate(records):
         yield ("," if n else "") + "\n" + json.dumps(record, ensure_ascii=False)

@@ -118,8 +118,8 @@ def log_page(session, flt: LogFilter, per_page: int = 50, after: Cursor | None =
                 Cursor.of(rows[-1]) if rows and more_older else None)
 
 
-EXPORT_COLUMNS = (H.id, H.case_id, H.seq, H.trigger, H.from_state, H.to_state, H.actor, H.at, H.data, H.comment,
-                  H.prev_hash, H.hash)
+EXPORT_COLUMNS = (H.id, H.case_id, H.seq, H.trigger, H.from_state, H.to_state, H.actor, H.actor_user_id, H.at,
+                  H.data, H.comment, H.prev_hash, H.hash)
 
 
 def export_rows(session, flt: LogFilter, batch: int = 2000):

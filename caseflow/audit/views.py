@@ -9,12 +9,13 @@ from caseflow.audit.forms import LogFilterForm
 from caseflow.audit.queries import Cursor, LogFilter, known_actors, log_page
 from caseflow.audit.stats import DIMENSIONS, review_timeliness, time_in_states
 from caseflow.auth.access import roles_required
+from caseflow.checkpoints import CheckpointBroken, KeyUnavailable, latest_anchor
 from caseflow.clock import utcnow
 from caseflow.extensions import db
 from caseflow.jobs.history_check import last_check
 from caseflow.models import PARTNER_TYPES, Case
 from caseflow.workflow import current_workflow
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain import BrokenRecord, VerifyResult, verify_chains
 
 
 def _filter_form() -> tuple[LogFilterForm, LogFilter | None]:
@@ -92,7 +93,11 @@ def verify():
         if case_id is None or db.session.get(Case, case_id) is None:
             error = f"There is no case {raw}."
     if request.args.get("run") and error is None:
-        result = verify_chains(db.session, case_id=case_id)
-    broken_case = db.session.get(Case, result.broken.case_id) if result and result.broken else None
+        try:
+            result = verify_chains(db.session, case_id=case_id, anchor=latest_anchor())
+        except (CheckpointBroken, KeyUnavailable) as exc:
+            result = VerifyResult(0, 0, BrokenRecord(None, None, None, str(exc)))
+    broken_case = (db.session.get(Case, result.broken.case_id)
+                   if result and result.broken and result.broken.case_id else None)
     return render_template("audit/verify.html", raw=raw, error=error, result=result, case_id=case_id,
                            broken_case=broken_case, last_check=last_check(), now=utcnow()), (400 if error else 200)

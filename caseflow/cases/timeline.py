@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from caseflow.extensions import db
 from caseflow.models import Comment, HistoryRecord, User
+from caseflow.workflow.chain import hash_format_of
 from caseflow.workflow.definition import WorkflowDefinition
 
 PER_PAGE = 50
@@ -69,8 +70,8 @@ def timeline(definition: WorkflowDefinition, case_id: int, page: int) -> tuple[l
     records = db.session.scalars(
         select(HistoryRecord).where(HistoryRecord.case_id == case_id)
         .order_by(HistoryRecord.seq.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
-    names = _user_names({r.actor_user_id for r in records if r.actor_user_id})
-    entries = [Entry("record", r.at, names.get(r.actor_user_id, r.actor), record=r,
+    names = _actor_names(records)
+    entries = [Entry("record", r.at, names(r), record=r,
                      fields=describe_fields(definition, r), changes=describe_changes(definition, r)) for r in records]
     entries += [Entry("comment", c.created_at, c.author.name, comment=c) for c in _comments(case_id, records, page, pages)]
     entries.sort(key=lambda e: (e.at, e.kind == "record"), reverse=True)
@@ -85,6 +86,19 @@ def _comments(case_id: int, records: list[HistoryRecord], page: int, pages: int)
     if records and page > 1:
         query = query.where(Comment.created_at < records[0].at)
     return db.session.scalars(query.order_by(Comment.created_at.desc()).limit(200)).all()
+
+
+def _actor_names(records: list[HistoryRecord]):
+    """`who(record)`: the actor's name, taken only from what the record's hash covers.
+
+    A record of hash format 2 covers actor_user_id; an older one covers only the actor's e-mail, so its
+    name is looked up by that e-mail (an edited actor_user_id then changes nothing shown).
+    """
+    by_id = {r.id for r in records if r.actor_user_id and hash_format_of(r) == 2}
+    ids = _user_names({r.actor_user_id for r in records if r.id in by_id})
+    emails = {r.actor for r in records if r.id not in by_id and not r.actor.startswith("system:")}
+    by_email = dict(db.session.execute(select(User.email, User.name).where(User.email.in_(emails))).all()) if emails else {}
+    return lambda r: ids.get(r.actor_user_id, r.actor) if r.id in by_id else by_email.get(r.actor, r.actor)
 
 
 def _user_names(ids: set[int]) -> dict[int, str]:

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from caseflow.audit.checks import check_export, compare_with_database
+from caseflow.checkpoints import CheckpointBroken, KeyUnavailable
 from caseflow.extensions import db
 
 
@@ -19,7 +20,10 @@ def check_export_command(path):
         check = check_export(text)
     except (ValueError, KeyError, TypeError) as exc:
         raise click.ClickException(f"{path} is not a caseflow audit export: {exc}") from None
-    problems = check.problems + compare_with_database(db.session, check)
+    try:
+        problems = check.problems + compare_with_database(db.session, check)
+    except (CheckpointBroken, KeyUnavailable) as exc:
+        raise click.ClickException(f"checkpoints broken: {exc}") from None
     if problems:
         raise click.ClickException(f"export does not check: {problems[0]}"
                                    + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))

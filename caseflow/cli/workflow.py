@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from caseflow.checkpoints import CheckpointBroken, KeyUnavailable, latest_anchor
 from caseflow.cli.progress import progress
 from sqlalchemy import func, select
 
@@ -50,14 +51,19 @@ def fire_command(case_id, trigger, email, values, comment):
 def verify_command(case_id):
     """Verify the hash chains of the history; exit non-zero naming the first broken record."""
     total = 1 if case_id else db.session.scalar(select(func.count()).select_from(Case))
+    try:
+        anchor = latest_anchor()
+    except (CheckpointBroken, KeyUnavailable) as exc:
+        raise click.ClickException(f"checkpoints broken: {exc}") from None
     with progress(total, "Verifying") as bar:
-        result = verify_chains(db.session, case_id=case_id, on_case=lambda _id: bar.update(1))
+        result = verify_chains(db.session, case_id=case_id, on_case=lambda _id: bar.update(1), anchor=anchor)
     if case_id and result.cases == 0:
         raise click.ClickException(f"there is no case {case_id}")
     if not result.ok:
         raise click.ClickException(f"history broken at {result.broken}")
     tail = f", final hash {result.final_hash}" if case_id else ""
-    click.echo(f"verified {result.cases} chains, {result.records} records: intact{tail}")
+    against = f"; every record of {result.anchored} is there, unchanged" if result.anchored else "; no checkpoint yet"
+    click.echo(f"verified {result.cases} chains, {result.records} records: intact{tail}{against}")
 
 
 @click.command("check")

@@ -16,7 +16,8 @@ from caseflow.jobs.batches import write_transaction
 from caseflow.jobs.notify import notify
 from caseflow.jobs.result import SweepResult
 from caseflow.models import Case, SweepRun, User
-from caseflow.workflow.chain import VerifyResult, verify_chains
+from caseflow.checkpoints import CheckpointBroken, latest_anchor, write_checkpoint
+from caseflow.workflow.chain import BrokenRecord, VerifyResult, verify_chains
 
 log = logging.getLogger("caseflow.jobs")
 NAME = "history_check"
@@ -70,16 +71,24 @@ def history_check(as_of: dt.datetime) -> SweepResult:
             result.detail = SKIPPED + (f"verified as of {previous.as_of:%Y-%m-%d %H:%M} UTC" if verified
                                        else "the last check failed; it is tried again hourly")
             return result
-    checked = _verify_all()
+    try:
+        checked = _verify_all(latest_anchor())
+    except CheckpointBroken as exc:
+        checked = VerifyResult(0, 0, BrokenRecord(None, None, None, str(exc)))
     outcome = "intact" if checked.ok else f"broken at {checked.broken}"
     result.detail = f"{VERIFIED}{checked.cases} chains, {checked.records} records: {outcome}"
-    if not checked.ok:
+    if checked.ok:
+        # Anchor what was just verified: from now on it cannot be rewritten unseen.
+        line = write_checkpoint(db.session)
+        db.session.rollback()
+        result.detail += f", checkpoint #{line['n']} signed"
+    else:
         _alert(result, checked, as_of)
     return result
 
 
-def _verify_all() -> VerifyResult:
-    """Every chain, CHUNK cases per read transaction."""
+def _verify_all(anchor) -> VerifyResult:
+    """Every chain, CHUNK cases per read transaction, against the latest checkpoint (`anchor`)."""
     session = db.session
     top = session.scalar(select(func.max(Case.id))) or 0
     session.rollback()
@@ -87,16 +96,16 @@ def _verify_all() -> VerifyResult:
     after = 0
     while True:
         upto = None if after + CHUNK >= top else after + CHUNK  # the last chunk also takes orphan records
-        chunk = _verify_chunk(after, upto)
+        chunk = _verify_chunk(after, upto, anchor)
         cases, records = cases + chunk.cases, records + chunk.records
         if not chunk.ok or upto is None:
             return VerifyResult(cases, records, chunk.broken, chunk.final_hash)
         after = upto
 
 
-def _verify_chunk(after: int, upto: int | None) -> VerifyResult:
+def _verify_chunk(after: int, upto: int | None, anchor) -> VerifyResult:
     try:
-        return verify_chains(db.session, after=after, upto=upto)
+        return verify_chains(db.session, after=after, upto=upto, anchor=anchor)
     finally:
         db.session.rollback()
 
@@ -105,11 +114,11 @@ def _alert(result: SweepResult, checked: VerifyResult, as_of: dt.datetime) -> No
     """Log the break and tell every active auditor and admin, once a day while it stays broken."""
     broken = checked.broken
     log.error("history check: the history is broken at %s", broken)
-    result.fail(f"case {broken.case_id}", "its history is broken")
+    result.fail(f"case {broken.case_id}" if broken.case_id else "checkpoints", "its history is broken")
     people = db.session.scalars(select(User.id).where(User.role.in_(ALERTED_ROLES),
                                                       User.is_active_user.is_(True))).all()
     # A record of a case that does not exist cannot point the notice at its case.
-    case_id = broken.case_id if db.session.get(Case, broken.case_id) is not None else None
+    case_id = broken.case_id if broken.case_id and db.session.get(Case, broken.case_id) is not None else None
     with write_transaction() as session:
         result.notified += notify(session, "history_broken", case_id, as_of.date(), people,
                                   f"The daily history check found the history broken at {broken}. "

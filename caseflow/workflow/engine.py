@@ -153,7 +153,9 @@ class Workflow:
         spec = TransitionSpec(trigger="import", label="Import", sources=None, dest=row.state,
                               roles=frozenset({"admin"}), form="", guards=(), effects=())
         case_id = store.insert_case(conn, {**row.columns, "state": row.state, "created_at": utcnow()})
-        ctx = StepContext(self.definition, spec, store.load_case(conn, case_id), actor, {"source": source},
+        # The review an import opens is recorded with it, so verify can rebuild the review's row.
+        fields = {"source": source, **({"review": row.review} if row.review else {})}
+        ctx = StepContext(self.definition, spec, store.load_case(conn, case_id), actor, fields,
                           utcnow().date(), changes=dict(row.columns), review_open=row.review)
         _refuse_if_broken([], ctx, row.state, for_import(self.definition, row.state))
         return self._write(conn, ctx, row.state, f"Imported by {actor.name} from {source}", before={})
@@ -179,7 +181,8 @@ class Workflow:
         data_json = canonical_json({"fields": ctx.data, "changes": changed})
         seq, from_state = case.history_seq + 1, (case.state if before is None else None)
         digest = record_hash(case_id=case.id, seq=seq, trigger=ctx.trigger, from_state=from_state, to_state=dest,
-                             actor=ctx.actor.name, at=at, data=data_json, comment=comment, prev_hash=case.history_head)
+                             actor=ctx.actor.name, actor_user_id=ctx.actor.user_id, at=at, data=data_json,
+                             comment=comment, prev_hash=case.history_head)
         values = {**ctx.changes, "state": dest, "version": case.version + 1, "history_seq": seq,
                   "history_head": digest, "updated_at": at}
         if not store.update_case(conn, case.id, case.version, values):

@@ -47,16 +47,16 @@ def _record(case: Case, seq: int) -> HistoryRecord:
 
 def test_an_intact_history_is_verified_once_a_day(check, totals):
     first = check(MORNING)
-    assert first.detail == totals and (first.failed, first.notified) == (0, 0)
+    assert first.detail == totals + ", checkpoint #1 signed" and (first.failed, first.notified) == (0, 0)
     assert check(MORNING + 23 * HOUR).detail == "skipped: verified as of 2031-03-03 06:00 UTC"
-    assert check(MORNING + DAY).detail == totals
+    assert check(MORNING + DAY).detail == totals + ", checkpoint #2 signed"
     assert _alerts() == []
 
 
 def test_a_check_in_small_chunks_counts_every_chain_and_finds_a_break_in_a_late_one(check, totals, tamper,
                                                                                    monkeypatch):
     monkeypatch.setattr(history_check, "CHUNK", 3)
-    assert check(MORNING).detail == totals
+    assert check(MORNING).detail == totals + ", checkpoint #1 signed"
     last_case = db.session.scalar(select(Case).order_by(Case.id.desc()))
     record = _record(last_case, 1)
     tamper(record.id)
@@ -66,7 +66,7 @@ def test_a_check_in_small_chunks_counts_every_chain_and_finds_a_break_in_a_late_
 
 def test_a_check_dated_far_ahead_does_not_stop_the_daily_one(check, totals):
     check(MORNING + 400 * DAY)  # `caseflow sweep --at` a year ahead, say
-    assert check(MORNING).detail == totals
+    assert check(MORNING).detail == totals + ", checkpoint #2 signed"
 
 
 def test_a_failed_check_is_tried_again_after_an_hour_not_at_every_tick(check, totals, monkeypatch):
@@ -78,7 +78,7 @@ def test_a_failed_check_is_tried_again_after_an_hour_not_at_every_tick(check, to
     assert check(MORNING + 10 * dt.timedelta(minutes=1)).detail == \
         "skipped: the last check failed; it is tried again hourly"
     monkeypatch.undo()
-    assert check(MORNING + HOUR).detail == totals
+    assert check(MORNING + HOUR).detail == totals + ", checkpoint #1 signed"
 
 
 def test_a_tampered_record_alerts_every_active_auditor_and_admin_each_day_until_mended(demo, check, tamper):
@@ -111,7 +111,7 @@ def test_the_verify_page_shows_the_schedulers_last_check(check, totals, tamper, 
     check(MORNING)
     with frozen_at(MORNING + HOUR):
         page = client.get("/audit/verify").get_data(as_text=True)
-    assert 'data-last-check="intact"' in page and f"Last check, as of 2031-03-03 06:00:00 UTC: {totals}." in page
+    assert 'data-last-check="intact"' in page and f"Last check, as of 2031-03-03 06:00:00 UTC: {totals}, checkpoint #1 signed." in page
     with frozen_at(MORNING + 3 * DAY):
         page = client.get("/audit/verify").get_data(as_text=True)
     assert 'data-last-check="stale"' in page and "is the scheduler running?" in page
