@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload
 from caseflow.api import bp
 from caseflow.api.auth import api_roles, api_user
 from caseflow.api.errors import ApiError
+from caseflow.api.idempotent import idempotent
 from caseflow.api.inputs import (MAX_ID, PAGING, choice, contains, date, integer, json_object, only_members,
                                  optional_text, query_args, step_data, text)
 from caseflow.api.paging import page
@@ -81,6 +82,7 @@ def get_case(case_id: int):
 
 @bp.post("/cases")
 @api_roles("officer")
+@idempotent
 def propose_case():
     """Propose a partnership: {"data": {...propose form...}, "comment": "..."}."""
     body, errors = json_object(), {}
@@ -98,6 +100,7 @@ def propose_case():
 
 @bp.post("/cases/<int:case_id>/transitions")
 @api_roles("officer", "reviewer")
+@idempotent
 def fire_transition(case_id: int):
     """Fire a trigger on a case through the engine: {"trigger", "data", "expected_version", "comment"}."""
     body, errors = json_object(), {}

@@ -13,6 +13,7 @@ from caseflow.api import bp
 from caseflow.api.auth import api_roles, api_user
 from caseflow.api.cases import load_case
 from caseflow.api.errors import ApiError
+from caseflow.api.idempotent import idempotent
 from caseflow.api.inputs import MAX_ID, PAGING, query_args
 from caseflow.api.paging import page
 from caseflow.api.serialize import document_dict
@@ -59,6 +60,7 @@ def _upload_parts() -> tuple[str, str, bytes, dict[str, str]]:
 
 @bp.post("/cases/<int:case_id>/documents")
 @api_roles(*UPLOAD_ROLES)
+@idempotent
 def upload_document(case_id: int):
     """Attach a file to a case: multipart/form-data with `kind` and `file`."""
     case = load_case(case_id)

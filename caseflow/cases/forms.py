@@ -1,6 +1,8 @@
 """Forms built from the workflow definition: one FlaskForm class per step, made once and cached."""
 from __future__ import annotations
 
+import secrets
+
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
@@ -38,6 +40,8 @@ class StepForm(FlaskForm):
     """What every step's form carries besides its fields: the version seen and a comment."""
 
     version = HiddenField(validators=[InputRequired(message="The form lost the case version: reload the page.")])
+    # Drawn once with the form: a second submission of the same form is recognised (caseflow/cases/once.py).
+    submission = HiddenField(default=lambda: secrets.token_urlsafe(18))
     # Kept in the step's history record, as long as the API and the engine allow.
     comment = TextAreaField("Comment for the history (optional)", render_kw={"maxlength": COMMENT_MAX_LENGTH},
                             validators=[Optional(), Parses(FieldSpec("comment", "textarea", "Comment",

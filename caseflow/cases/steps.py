@@ -7,6 +7,7 @@ from flask_login import current_user
 from caseflow.auth.access import roles_required
 from caseflow.cases import bp
 from caseflow.cases.forms import bind_partner_choices, initial_data, step_form_class
+from caseflow.cases.once import AlreadySubmitted, earlier_landing, run_once
 from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.workflow import Actor, GuardFailed, InvalidData, WorkflowError, current_workflow
@@ -29,12 +30,13 @@ def _refused(form, error) -> tuple[list[str], int]:
     return [error.message], error.status
 
 
-def _submit(form, act):
-    """Validate the form and call `act()`; return its outcome, or None with the problems and the status."""
+def _submit(form, act, settle):
+    """Validate the form and call `act()` once per drawn form; return its outcome, or None with the problems
+    and the status. `settle(outcome)` says where a repeated submission lands (once.run_once)."""
     if not form.validate_on_submit():
         return None, [], 422 if form.is_submitted() else 200
     try:
-        return act(), [], 200
+        return run_once(act, settle), [], 200
     except WorkflowError as error:
         return None, *_refused(form, error)
 
@@ -49,17 +51,24 @@ def fire(case_id: int, trigger: str):
         abort(404)
     if current_user.role not in spec.roles:
         abort(403)
+    if (landing := earlier_landing()) is not None:
+        return landing
     if not wf.may_fire(case, trigger, Actor.of(current_user)):
         abort(409, description=f"{case.reference} is {wf.label(case.state)} now: "
                                f"“{spec.label}” cannot be done from there.")
     prefill = {**initial_data(wf.definition, spec.form, case), "version": case.version}
     form = step_form_class(wf.definition, spec.form)(data=prefill)
     bind_partner_choices(form, wf.definition, spec.form)
-    outcome, problems, status = _submit(form, lambda: wf.fire(
-        case.id, trigger, Actor.of(current_user), form.step_data(),
-        expected_version=form.expected_version(), comment=form.comment.data or None))
+    done = f"{spec.label}: done. {case.reference} is now {wf.label(spec.dest)}."
+    try:
+        outcome, problems, status = _submit(form, lambda: wf.fire(
+            case.id, trigger, Actor.of(current_user), form.step_data(),
+            expected_version=form.expected_version(), comment=form.comment.data or None),
+            lambda _: (f"This form was sent twice; the first was taken. {done}", url_for("cases.detail", case_id=case.id)))
+    except AlreadySubmitted as repeat:
+        return repeat.landing
     if outcome is not None:
-        flash(f"{spec.label}: done. {case.reference} is now {wf.label(spec.dest)}.", "success")
+        flash(done, "success")
         return redirect(url_for("cases.detail", case_id=case.id))
     return render_template("cases/fire.html", case=case, spec=spec, form=form, problems=problems), status
 
@@ -70,10 +79,17 @@ def new():
     """Propose a partnership with an existing partner, or register a new partner in the same form."""
     wf = current_workflow()
     spec = wf.definition.creating_trigger
+    if (landing := earlier_landing()) is not None:
+        return landing
     form = step_form_class(wf.definition, spec.form)(data={"office": current_user.office or ""})
     bind_partner_choices(form, wf.definition, spec.form)
-    outcome, problems, status = _submit(form, lambda: wf.propose(
-        Actor.of(current_user), form.step_data(), comment=form.comment.data or None))
+    try:
+        outcome, problems, status = _submit(form, lambda: wf.propose(
+            Actor.of(current_user), form.step_data(), comment=form.comment.data or None),
+            lambda done: (f"This proposal was sent twice; the first was taken: CF-{done.case_id:06d} waits for vetting.",
+                          url_for("cases.detail", case_id=done.case_id)))
+    except AlreadySubmitted as repeat:
+        return repeat.landing
     if outcome is not None:
         flash(f"Proposed: CF-{outcome.case_id:06d} waits for vetting.", "success")
         return redirect(url_for("cases.detail", case_id=outcome.case_id))

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from caseflow.clock import frozen_at, utcnow
-from caseflow.demo.data import CASES, DEMO_PASSWORD, PARTNERS, USERS
+from caseflow.demo.data import CASES, DEMO_PASSWORD, PARTNERS, USERS, is_fictional
 from caseflow.documents.minipdf import text_pdf
 from caseflow.documents.store import attach_document
 from caseflow.extensions import db
-from caseflow.models import Case, Organisation, User
+from caseflow.models import Case, Notification, Organisation, User
 from caseflow.workflow import Actor, current_workflow
 from caseflow.workflow.context import add_months
+
+# What the demo writes where a real organisation would need an assessment the seeds do not give.
+ILLUSTRATIVE = "Illustrative demo entry, not an assessment of this organisation."
+
 
 def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=dt.timezone.utc)
@@ -56,6 +60,11 @@ class _Walk:
         self.start = self.now + dt.timedelta(days=spec["start"])
         self.end = add_months(self.start, spec["months"])
         self.case_id = None
+        self.real = not is_fictional(partner.name)
+
+    def said(self, fictional_text: str) -> str:
+        """`fictional_text` for a made-up partner; for a real one, a line saying the entry is illustrative."""
+        return ILLUSTRATIVE if self.real else fictional_text
 
     def fire(self, day: dt.date, trigger: str, who: str, data: dict, hour: int = 10):
         actor = Actor.system(who[len("system:"):]) if who.startswith("system:") else Actor.of(self.users[who])
@@ -85,7 +94,8 @@ class _Walk:
 
     def run(self) -> None:
         s, target = self.spec, self.spec["target"]
-        proposed_on = min(self.start - dt.timedelta(days=60), self.now - dt.timedelta(days=3))
+        # Far enough back that vetting and a signed agreement lie in the past even for a future start.
+        proposed_on = min(self.start - dt.timedelta(days=60), self.now - dt.timedelta(days=40))
         outcome = self.fire(proposed_on, "propose", s["owner"], {
             "partner_id": self.partner.id, "title": s["title"], "objectives": s["objectives"],
             "results_for_children": s["results"], "cooperation_form": s["form"], "resources": s["resources"],
@@ -100,18 +110,21 @@ class _Walk:
             return
         self.fire(proposed_on + dt.timedelta(days=14), "vet", "reviewer", {
             "commitment_to_values": True, "good_governance": True, "no_breach_of_norms": True,
-            "reputational_risk": "low", "capacity_assessment": "Track record in the sector; audited accounts for three years.",
+            "reputational_risk": "low",
+            "capacity_assessment": self.said("Track record in the sector; audited accounts for three years."),
             "notes": "Vetted against the para 46 criteria."}, hour=11)
         if target == "vetted":
             return
-        reference = f"{s['agreement'].upper()}/{self.start.year}/{self.partner.id:03d}"
-        # An agreement is never signed after the day it is recorded, nor in the future.
-        signed_on = min(proposed_on + dt.timedelta(days=28), self.now)
+        reference = f"DEMO-{s['agreement'].upper()}/{self.start.year}/{self.partner.id:03d}"
+        # Signed before it is recorded, never after the day the demo loads, never after the start.
+        signed_on = min(proposed_on + dt.timedelta(days=28), self.now - dt.timedelta(days=1), self.start)
+        agreed_on = min(proposed_on + dt.timedelta(days=30), self.now)
         if s["resources"] != "none":
-            self.attach_agreement(proposed_on + dt.timedelta(days=30), reference, signed_on)
-        self.fire(proposed_on + dt.timedelta(days=30), "agree", s["owner"], {
+            self.attach_agreement(agreed_on, reference, signed_on)
+        funds = "funds, " if s["resources"] != "none" else ""
+        self.fire(agreed_on, "agree", s["owner"], {
             "agreement_type": s["agreement"], "agreement_reference": reference,
-            "agreement_signed_on": signed_on, "contributions": "UNICEF: funds, technical expertise and convening. Partner: staff, local presence and networks.",
+            "agreement_signed_on": signed_on, "contributions": f"UNICEF: {funds}technical expertise and convening. Partner: staff, local presence and networks.",
             "roles_responsibilities": "The partner implements; UNICEF monitors and advises.", "objectives": s["objectives"],
             "operational_targets": "Quarterly milestones as in the agreement's annex.", "monitoring_arrangement": "Quarterly reports and a joint annual review.",
             "review_interval_months": s["interval"], "proposed_end": self.end,
@@ -122,7 +135,7 @@ class _Walk:
         self._review_cycles(target)
 
     def _review_cycles(self, target: str) -> None:
-        case = db.session.get(Case, self.case_id)
+        s, case = self.spec, db.session.get(Case, self.case_id)
         stop = self.end if target in ("exiting", "discontinued") else self.now
         while case.state == "active" and case.next_review_due and case.next_review_due <= stop and case.next_review_due < self.end:
             due = case.next_review_due
@@ -132,8 +145,8 @@ class _Walk:
                 break
             self.fire(done_on, "complete_review", "reviewer" if due.month % 2 else "reviewer2", {
                 "progress": "on_track" if due.month % 3 else "some_progress",
-                "results": "Milestones for the period reached; reports received on time.",
-                "costs_benefits": "Costs within budget; benefits as planned.", "recommendation": "Continue."}, hour=15)
+                "results": self.said("Milestones for the period reached; reports received on time."),
+                "costs_benefits": self.said("Costs within budget; benefits as planned."), "recommendation": "Continue."}, hour=15)
             case = db.session.get(Case, self.case_id)
         case = db.session.get(Case, self.case_id)
         if target == "under_review" and case.state == "active":
@@ -142,12 +155,25 @@ class _Walk:
         if target in ("exiting", "discontinued"):
             exit_on = min(self.end, self.now - dt.timedelta(days=20 if target == "exiting" else 120))
             self.fire(exit_on, "begin_exit", "system:exit_deadline" if exit_on == self.end else "reviewer", {
-                "handover": "Communities and local authorities take over the running of the activities.",
-                "sustainability": "Trained volunteers and a local budget line keep the work going.",
+                "handover": s.get("handover", "Communities and local authorities take over the running of the activities."),
+                "sustainability": s.get("sustainability", "Trained volunteers and a local budget line keep the work going."),
                 "completion_date": exit_on + dt.timedelta(days=90)}, hour=7)
         if target == "discontinued":
             self.fire(self.now - dt.timedelta(days=15), "discontinue", "reviewer", {
-                "reason": "exit_completed", "narrative": "Exit completed as planned; results handed over."})
+                "reason": "exit_completed", "narrative": s.get("narrative", "Exit completed as planned; results handed over.")})
+
+
+def _settle_notifications(case_id: int) -> None:
+    """Mark the notifications of a demo case's backdated history read when they were made.
+
+    They tell of steps taken before the demo existed: nobody should start with a bell full of them, and
+    the mail job (which sends only unread ones) must not e-mail them. Notifications made from now on,
+    by the scheduler or by people, are new and are shown and mailed as usual.
+    """
+    db.session.execute(update(Notification)
+                       .where(Notification.case_id == case_id, Notification.read_at.is_(None))
+                       .values(read_at=Notification.created_at).execution_options(synchronize_session=False))
+    db.session.commit()
 
 
 def load_demo(progress=None) -> dict[str, int]:
@@ -160,7 +186,9 @@ def load_demo(progress=None) -> dict[str, int]:
         if spec["title"] in existing:
             skipped += 1
         else:
-            _Walk(spec, users, partners[spec["partner"]], started).run()
+            walk = _Walk(spec, users, partners[spec["partner"]], started)
+            walk.run()
+            _settle_notifications(walk.case_id)
             added += 1
         if progress:
             progress(1)
