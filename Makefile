@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install db demo run test bench clean
+.PHONY: install db demo run test fuzz bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: demo
 
 test: install
 	$(BIN)/python -m pytest
+
+# The fuzz test of every route, long and random (CI runs 400 reproducible requests per database).
+FUZZ_EXAMPLES ?= 5000
+fuzz: install
+	CASEFLOW_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/robustness/test_fuzz.py
 
 bench: install
 	$(BIN)/python -m bench

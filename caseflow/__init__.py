@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                 template_folder=str(ROOT / "templates"))
     app.config.update(build_config(Path(app.instance_path), test_config))
     register_extensions(app)
+    register_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -62,6 +63,13 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_security(app)
     workflow.init_app(app)
+
+
+def register_converters(app: Flask) -> None:
+    """Bound `<int:...>` ids in every route to what a row can hold."""
+    from caseflow.routing import register_converters as register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

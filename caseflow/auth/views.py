@@ -1,6 +1,7 @@
 """Sign in and sign out."""
 from __future__ import annotations
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
@@ -15,6 +16,9 @@ from caseflow.extensions import db, limiter
 def safe_next(target: str | None) -> str | None:
     """Return `target` if it is a local path on this site, else None (no open redirects)."""
     if not target:
+        return None
+    # A control character (CR, LF, ...) cannot go into a Location header: refused, it would be a 500 or a split header.
+    if any(unicodedata.category(ch).startswith("C") for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

@@ -40,7 +40,8 @@ def token() -> str | None:
 def find(given_token: str) -> tuple[Path, str] | None:
     """The kept file and its original name, if `given_token` is this session's pending import."""
     pending = session.get(SESSION_KEY) or {}
-    if not given_token or not secrets.compare_digest(str(pending.get("token", "")), given_token):
+    # compare_digest refuses non-ASCII text, so both sides are compared as bytes.
+    if not given_token or not secrets.compare_digest(str(pending.get("token", "")).encode(), given_token.encode()):
         return None
     path = _folder() / f"{pending['token']}{pending['ext']}"
     return (path, pending["filename"]) if path.is_file() else None

@@ -1,0 +1,62 @@
+"""Inputs that once answered 500, one test per class of input: each now gets a 4xx or a safe answer."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from caseflow.extensions import db
+from caseflow.models import Case
+from tests.factories import PASSWORD
+from tests.imports.conftest import CASE_HEADER, PARTNER_HEADER, case_row, files, partner_row  # noqa: F401 - fixture
+
+TOO_BIG = 2**63  # one more than SQLite's driver (and a PostgreSQL bigint) can bind
+ID_PAGES = [
+    ("get", "/cases/{id}"), ("get", "/cases/{id}/vet"), ("get", "/cases/{id}/documents"),
+    ("get", "/cases/1/documents/{id}"), ("get", "/cases/{id}/comments"), ("get", "/audit/cases/{id}"),
+    ("get", "/audit/cases/{id}/print"), ("get", "/audit/cases/{id}/as-of"), ("get", "/audit/cases/{id}/export"),
+    ("get", "/partners/{id}"), ("post", "/partners/{id}/flags"), ("post", "/admin/users/{id}/role"),
+    ("post", "/admin/users/{id}/active"), ("post", "/notifications/{id}/read"), ("post", "/admin/tokens/{id}/revoke"),
+    ("get", "/api/v1/cases/{id}"), ("get", "/api/v1/partners/{id}"), ("get", "/api/v1/cases/1/documents/{id}"),
+]
+
+
+@pytest.mark.parametrize("role", ["officer", "reviewer", "auditor", "admin"])
+@pytest.mark.parametrize("number", [TOO_BIG, 10**30])
+def test_an_id_too_large_for_the_database_is_not_found_on_every_route(client, sign_in, cases, role, number):
+    cases.propose()
+    sign_in(role)
+    for method, path in ID_PAGES:
+        response = getattr(client, method)(path.format(id=number))
+        assert response.status_code == 404, (method, path, response.status_code)
+
+
+def test_every_integer_in_a_route_is_bounded(app):
+    from caseflow.routing import MAX_BINDABLE
+
+    bounded = [rule for rule in app.url_map.iter_rules() for conv in rule._converters.values()
+               if type(conv).__name__ != "AnyPathConverter"]
+    assert bounded and all(conv.max == MAX_BINDABLE for rule in bounded for name, conv in rule._converters.items()
+                           if hasattr(conv, "num_convert"))
+
+
+@pytest.mark.parametrize("target", ["/cases\r\nSet-Cookie: a=b", "/cases\n", "/cases\rx", "/ca\x00ses", "/cases\x7f",
+                                    "/cases\u0085x"])
+def test_a_control_character_in_next_lands_on_the_dashboard(client, users, target):
+    response = client.post("/login", data={"email": "officer@example.org", "password": PASSWORD, "next": target})
+    assert response.status_code == 302 and response.location == "/"
+    assert "Set-Cookie: a" not in str(response.headers)
+
+
+@pytest.mark.parametrize("token", ["é" * 40, "\u2603", "０" * 40, "\x00"])
+def test_a_non_ascii_import_token_imports_nothing(app, client, sign_in, tmp_path, files, token):
+    app.config["IMPORT_FOLDER"] = str(tmp_path / "pending-imports")
+    sign_in("admin")
+    path = files.xlsx("d.xlsx", {"Partners": (PARTNER_HEADER, [partner_row()]),
+                                 "Partnerships": (CASE_HEADER, [case_row()])})
+    client.post("/admin/import", data={"file": (io.BytesIO(path.read_bytes()), path.name)},
+                content_type="multipart/form-data")
+    response = client.post("/admin/import/confirm", data={"token": token}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "There is no checked file to import: upload it again." in response.get_data(as_text=True)
+    assert db.session.query(Case).count() == 0
