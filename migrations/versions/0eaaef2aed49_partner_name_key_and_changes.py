@@ -1,7 +1,7 @@
 """organisations.name_key: partner names unique whatever their case and spacing; partner_changes: corrections and flags kept
 
 Revision ID: 0eaaef2aed49
-Revises: 90215012efbb
+Revises: 7601bee1b996
 Create Date: 2026-12-01 12:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0eaaef2aed49'
-down_revision = '90215012efbb'
+down_revision = '7601bee1b996'
 branch_labels = None
 depends_on = None
 

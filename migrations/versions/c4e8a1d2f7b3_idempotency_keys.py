@@ -1,7 +1,7 @@
 """idempotency_keys: the first answer to an API write or a step form, per user and key
 
 Revision ID: c4e8a1d2f7b3
-Revises: 90215012efbb
+Revises: c4e8a1f3d7b2
 Create Date: 2026-12-01 12:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a1d2f7b3'
-down_revision = '90215012efbb'
+down_revision = 'c4e8a1f3d7b2'
 branch_labels = None
 depends_on = None
 

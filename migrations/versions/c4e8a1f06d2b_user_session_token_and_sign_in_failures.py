@@ -1,7 +1,7 @@
 """users: a session token that ends every session when it changes, and the account's failed sign-ins
 
 Revision ID: c4e8a1f06d2b
-Revises: 90215012efbb
+Revises: 0eaaef2aed49
 Create Date: 2026-12-01 12:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a1f06d2b'
-down_revision = '90215012efbb'
+down_revision = '0eaaef2aed49'
 branch_labels = None
 depends_on = None
 

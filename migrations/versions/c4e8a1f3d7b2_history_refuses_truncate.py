@@ -1,7 +1,7 @@
 """history_records: PostgreSQL refuses TRUNCATE as it refuses UPDATE and DELETE
 
 Revision ID: c4e8a1f3d7b2
-Revises: 90215012efbb
+Revises: c4e8a1f06d2b
 Create Date: 2026-12-01 12:55:00
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c4e8a1f3d7b2'
-down_revision = '90215012efbb'
+down_revision = 'c4e8a1f06d2b'
 branch_labels = None
 depends_on = None
 
