@@ -27,12 +27,12 @@ def history(app, cases):
         with frozen_at(_on(day)):
             if trigger == "agree":  # funded: the signed agreement must be attached first
                 cases.attach_signed_agreement(db.session.get(Case, case_id), by=who)
-            return wf.fire(case_id, trigger, cases.actor(who), data)
+            return wf.fire(case_id, trigger, cases.actor(who), data() if callable(data) else data)
 
     with frozen_at(_on("2026-01-01")):
         monrovia = wf.propose(cases.actor("officer"), proposal()).case_id
     step("2026-01-03", monrovia, "vet", "reviewer", VETTING)
-    step("2026-01-06", monrovia, "agree", "officer", agreement())
+    step("2026-01-06", monrovia, "agree", "officer", agreement)  # signed on the day
     step("2026-01-08", monrovia, "activate", "officer", {"actual_start": "2026-01-08"})  # review due 2026-04-08
     step("2026-04-08", monrovia, "start_review", "reviewer", {"reason": "Due."})
     step("2026-04-20", monrovia, "complete_review", "reviewer", REVIEW)  # 12 days after due: on time
@@ -44,7 +44,7 @@ def history(app, cases):
         geneva = wf.propose(cases.actor("officer2"), proposal(
             office="Geneva", partner_name="Fondation Enfance", partner_type="foundation")).case_id
     step("2026-09-03", geneva, "vet", "reviewer2", VETTING)
-    step("2026-09-05", geneva, "agree", "officer2", agreement())
+    step("2026-09-05", geneva, "agree", "officer2", agreement)
     step("2026-09-07", geneva, "activate", "officer2", {"actual_start": "2026-09-07"})  # review due 2026-12-07
     step("2026-10-01", geneva, "amend", "officer2", {"operational_targets": "More.", "reason": "Scaled up."})
     step("2026-11-20", geneva, "start_review", "officer2", {"reason": "Ad hoc."})
