@@ -78,7 +78,10 @@ def test_keys_belong_to_one_user(api, proposal):
 
 
 def test_a_key_is_forgotten_after_its_lifetime(api, proposal):
-    officer, body = api("officer"), {"data": proposal()}
+    # Starts in a week, so that the same proposal is still valid when it is sent again a day later.
+    start = utcnow().date() + dt.timedelta(days=7)
+    officer = api("officer")
+    body = {"data": proposal(proposed_start=start.isoformat(), proposed_end=(start + dt.timedelta(days=730)).isoformat())}
     officer.post("/api/v1/cases", json=body, headers=keyed("k1"))
     set_clock(utcnow() + KEY_LIFETIME - dt.timedelta(minutes=1))
     assert officer.post("/api/v1/cases", json=body, headers=keyed("k1")).headers.get("Idempotent-Replayed")

@@ -92,7 +92,8 @@ def test_a_checkpoint_signed_by_another_key_is_refused(app, demo, runner, tmp_pa
 def test_production_refuses_to_start_without_a_checkpoint_key(monkeypatch, tmp_path):
     monkeypatch.delenv("CASEFLOW_CHECKPOINT_KEY", raising=False)
     with pytest.raises(SystemExit, match="CASEFLOW_CHECKPOINT_KEY must name the checkpoints' signing key file"):
-        create_app({"CASEFLOW_ENV": "production", "SECRET_KEY": "s", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+        create_app({"CASEFLOW_ENV": "production", "SECRET_KEY": "s", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+                    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379"})
 
 
 def test_the_development_key_is_made_under_instance_on_first_use(app, demo, runner):

@@ -23,7 +23,8 @@ def test_production_refuses_memory_storage_named_explicitly(tmp_path, monkeypatc
 
 def test_production_accepts_redis_shared_by_every_worker(tmp_path, monkeypatch):
     monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379")
-    config = build_config(tmp_path, {"CASEFLOW_ENV": "production", "SECRET_KEY": "s"})
+    config = build_config(tmp_path, {"CASEFLOW_ENV": "production", "SECRET_KEY": "s",
+                                     "CASEFLOW_CHECKPOINT_KEY": str(tmp_path / "checkpoint.pem")})
     assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
 
 

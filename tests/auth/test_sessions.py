@@ -75,9 +75,9 @@ def test_a_session_made_before_the_session_token_existed_is_refused(client, user
     assert not signed_in(client)
 
 
-def test_the_remember_me_cookie_is_http_only_same_site_and_secure_in_production(database_url):
+def test_the_remember_me_cookie_is_http_only_same_site_and_secure_in_production(database_url, tmp_path):
     app = create_app({"CASEFLOW_ENV": "production", "SECRET_KEY": "s", "SQLALCHEMY_DATABASE_URI": database_url,
-                      "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+                      "CASEFLOW_CHECKPOINT_KEY": str(tmp_path / "checkpoint.pem"), "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
                       "WTF_CSRF_ENABLED": False, "TESTING": True})
     with app.app_context():
         from tests.factories import make_users
