@@ -36,7 +36,7 @@ def test_the_partnership_definition_loads_with_every_state_and_trigger():
     definition = _load(DEFINITION)
     assert list(definition.states) == ["proposed", "vetted", "agreed", "active", "under_review", "exiting", "discontinued"]
     assert set(definition.transitions) == {"propose", "vet", "reject", "agree", "activate", "amend", "start_review",
-                                           "complete_review", "begin_exit", "discontinue"}
+                                           "complete_review", "begin_exit", "discontinue", "reassign"}
     assert definition.creating_trigger.trigger == "propose"
     assert {t.trigger for t in definition.transitions.values() if t.system} == {"activate", "start_review", "begin_exit"}
     assert definition.terminal == {"discontinued"}
@@ -65,7 +65,8 @@ def test_a_broken_definition_is_refused_naming_the_line(tmp_path, old, new, mess
 
 
 def test_an_unreachable_state_is_named_with_its_line(tmp_path):
-    path = _broken(tmp_path, "  - {name: exiting, label: Exiting}", "  - {name: exiting, label: Exiting}\n  - {name: limbo}")
+    path = _broken(tmp_path, "  - {name: exiting, label: Exiting, awaits: [discontinue]}",
+                    "  - {name: exiting, label: Exiting, awaits: [discontinue]}\n  - {name: limbo}")
     with pytest.raises(DefinitionError) as refused:
         _load(path)
     assert str(refused.value) == f"{path} line {_line_of(path, 'name: limbo')}: state 'limbo' cannot be reached by any transition"

@@ -53,7 +53,7 @@ def _coerce(spec: FieldSpec, value):
         if number > MAX_AMOUNT:
             raise ValueError(f"at most {MAX_AMOUNT:,}")
         return number.quantize(Decimal("0.01"))
-    if spec.type in {"integer", "partner"}:
+    if spec.type in {"integer", "partner", "officer", "reviewer"}:
         if isinstance(value, bool):
             raise ValueError("a whole number")
         try:
