@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from caseflow.audit.replay import changes_of
 from caseflow.extensions import db
-from caseflow.models import Case, HistoryRecord
+from caseflow.models import Case, HistoryRecord, Notification
 from caseflow.workflow import Actor, GuardFailed, NotAllowed, current_workflow
 from caseflow.workflow.chain import verify_chains
 from tests.ui.conftest import text_of
@@ -82,6 +82,9 @@ def test_a_reviewer_or_admin_reassigns_the_owner_and_the_new_owner_acts(app, use
     assert changes_of(record.data) == {"owner_id": [users["officer"].id, users["officer2"].id]}
     assert json.loads(record.data)["fields"]["reason"] == "Leave."
     assert verify_chains(db.session, case_id=case.id).ok
+    told = db.session.scalars(select(Notification.user_id).where(
+        Notification.case_id == case.id, Notification.kind == "transition:reassign")).all()
+    assert {users["officer"].id, users["officer2"].id} <= set(told)  # the old owner and the new
     wf = current_workflow()
     wf.fire(case.id, "amend", Actor.of(users["officer2"]), {"contributions": "More.", "reason": "Budget"})
     with pytest.raises(NotAllowed):

@@ -247,9 +247,11 @@ def _write_review(conn, ctx: StepContext, at) -> None:
 
 
 def _queue_notifications(conn, ctx: StepContext, seq: int, dest_label: str, at) -> None:
-    """Tell the case's owner and reviewer about a move someone else made."""
+    """Tell the case's owner and reviewer about a move someone else made (after a reassignment, old and new)."""
     case = ctx.case
-    recipients = {ctx.value("owner_id"), ctx.value("reviewer_id")} - {None, ctx.actor.user_id}
+    people = {ctx.value("owner_id"), ctx.value("reviewer_id"), getattr(case, "owner_id", None),
+              getattr(case, "reviewer_id", None)}
+    recipients = people - {None, ctx.actor.user_id}
     message = f"{case.reference} {ctx.value('title')}: {ctx.spec.label} by {ctx.actor.name}; now {dest_label}."
     store.insert_notifications(conn, [
         {"user_id": uid, "case_id": case.id, "kind": f"transition:{ctx.trigger}", "message": message,
