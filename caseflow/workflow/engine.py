@@ -101,7 +101,6 @@ class Workflow:
         """Tell whether `actor`'s role may fire `spec` at all, on some case."""
         return (spec.system and actor.is_system) or actor.role in spec.roles
 
-
     def _spec(self, trigger: str, actor: Actor) -> TransitionSpec:
         spec = self.definition.transitions.get(trigger)
         if spec is None:
