@@ -36,7 +36,7 @@ def test_the_partnership_definition_loads_with_every_state_and_trigger():
     definition = _load(DEFINITION)
     assert list(definition.states) == ["proposed", "vetted", "agreed", "active", "under_review", "exiting", "discontinued"]
     assert set(definition.transitions) == {"propose", "vet", "reject", "agree", "activate", "amend", "start_review",
-                                           "complete_review", "begin_exit", "discontinue"}
+                                           "complete_review", "begin_exit", "discontinue", "reassign"}
     assert definition.creating_trigger.trigger == "propose"
     assert {t.trigger for t in definition.transitions.values() if t.system} == {"activate", "start_review", "begin_exit"}
     assert definition.terminal == {"discontinued"}

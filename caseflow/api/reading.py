@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import jsonify
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from caseflow.api import bp
@@ -14,26 +14,21 @@ from caseflow.api.serialize import case_summary, partner_detail, partner_summary
 from caseflow.auth.access import ANY_ROLE
 from caseflow.clock import today
 from caseflow.extensions import db
-from caseflow.models import PARTNER_TYPES, Case, Organisation, in_state
+from caseflow.models import PARTNER_TYPES, Case, Organisation
+from caseflow.reviews.due import queue_query
 
 # Reviewers work the queue; auditors read everything. Officers see their own cases under /cases.
 QUEUE_ROLES = ("reviewer", "auditor")
 
 
-def queue_query(as_of):
-    """Cases under review, and active cases whose review is due by `as_of`, most overdue first."""
-    due = or_(in_state("under_review"), and_(in_state("active"), Case.next_review_due <= as_of))
-    return (select(Case).where(due).options(joinedload(Case.partner), joinedload(Case.owner))
-            .order_by(Case.next_review_due.asc().nulls_last(), Case.id))
-
-
 @bp.get("/queue")
 @api_roles(*QUEUE_ROLES)
 def review_queue():
-    """The reviewers' queue with each case's days overdue."""
-    args = query_args(dict(PAGING))
+    """The reviewers' queue (the page's, in its order) with each case's days overdue."""
+    args = query_args({"office": text(120), **PAGING})
     as_of = today()
-    rows, meta = page(queue_query(as_of), args, "api.review_queue")
+    query = queue_query(as_of, args.get("office")).options(joinedload(Case.partner), joinedload(Case.owner))
+    rows, meta = page(query, args, "api.review_queue")
     items = [{**case_summary(c), "due_on": plain(c.next_review_due),
               "days_overdue": max(0, (as_of - c.next_review_due).days) if c.next_review_due else 0}
              for c in rows]

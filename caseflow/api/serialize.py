@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask import url_for
 
 from caseflow.models import DOCUMENT_KINDS
-from caseflow.workflow import current_workflow
+from caseflow.workflow import Actor, current_workflow
 
 FACTS = ("objectives", "results_for_children", "cooperation_form", "resources", "amount", "currency",
          "proposed_start", "proposed_end", "actual_start", "next_review_due", "exit_deadline",
@@ -54,13 +54,15 @@ def field_dict(spec) -> dict:
             "min": spec.min, "max": spec.max}
 
 
-def trigger_dict(spec) -> dict:
+def trigger_dict(spec, state: str) -> dict:
+    """A trigger that may be fired from `state`, with the state it leads to and its form's fields."""
     fields = current_workflow().definition.forms[spec.form]
-    return {"trigger": spec.trigger, "label": spec.label, "to": spec.dest, "fields": [field_dict(f) for f in fields]}
+    return {"trigger": spec.trigger, "label": spec.label, "to": spec.dest_from(state),
+            "fields": [field_dict(f) for f in fields]}
 
 
-def case_detail(case, role: str) -> dict:
-    """A case with its facts and the triggers `role` may fire from its state now."""
+def case_detail(case, user) -> dict:
+    """A case with its facts and the triggers `user` may fire on it now."""
     wf = current_workflow()
     return {
         **case_summary(case),
@@ -69,7 +71,7 @@ def case_detail(case, role: str) -> dict:
         "agreement_recorded_by": user_ref(case.agreement_recorded_by),
         "history": {"seq": case.history_seq, "head": case.history_head,
                     "url": url_for("api.case_history", case_id=case.id)},
-        "allowed_triggers": [trigger_dict(t) for t in wf.triggers_for(case.state, role)],
+        "allowed_triggers": [trigger_dict(t, case.state) for t in wf.triggers_for(case, Actor.of(user))],
     }
 
 

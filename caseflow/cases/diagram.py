@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from caseflow.workflow.definition import WorkflowDefinition
+from caseflow.workflow.definition import SAME_STATE, WorkflowDefinition
 
 BOX_W, BOX_H, GAP = 118, 40, 34
 TOP = 110  # room above the row for forward arcs
@@ -69,7 +69,7 @@ def workflow_svg(definition: WorkflowDefinition, current: str | None, live: set[
     """Draw every state and transition; mark `current` and the moves in `live` (the user's options now)."""
     place = _layout(definition)
     edges = [_edge(place[src], place[t.dest], t.label, src == t.dest, t.trigger in live and src == current)
-             for t in definition.transitions.values() if t.sources for src in t.sources]
+             for t in definition.transitions.values() if t.sources and t.dest != SAME_STATE for src in t.sources]
     boxes = [_box(*place[name], name, label, name == current) for name, label in definition.states.items()]
     width = max(x for x, _ in place.values()) + BOX_W + 10
     height = max(y for _, y in place.values()) + BOX_H + 10

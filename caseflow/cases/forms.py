@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import DateInput, NumberInput, TextInput
 
 from caseflow.extensions import db
-from caseflow.models import Organisation
+from caseflow.models import Organisation, User
 from caseflow.workflow import values
 from caseflow.workflow.columns import COMMENT_MAX_LENGTH
 from caseflow.workflow.definition import FieldSpec, WorkflowDefinition
@@ -98,8 +98,8 @@ def make_field(spec: FieldSpec):
             return TextAreaField(**kw)
         case "choice":
             return SelectField(choices=_choices(spec), **kw)
-        case "partner":
-            # The organisations are filled in per request (bind_partner_choices); they change.
+        case "partner" | "officer" | "reviewer":
+            # The organisations and people are filled in per request (bind_partner_choices); they change.
             return SelectField(choices={}, validate_choice=False, **kw)
         case "affirm" | "bool":
             return BooleanField(**kw)
@@ -134,10 +134,21 @@ def bind_partner_choices(form: StepForm, definition: WorkflowDefinition, form_na
         form[name].choices = choices
 
 
+def bind_people_choices(form: StepForm, definition: WorkflowDefinition, form_name: str) -> None:
+    """Offer the active users of the field's role to every officer or reviewer field of `form`."""
+    for spec in definition.forms[form_name]:
+        if spec.type in ("officer", "reviewer"):
+            rows = db.session.execute(select(User.id, User.name, User.email).where(
+                User.role == spec.type, User.is_active_user.is_(True)).order_by(User.name)).all()
+            form[spec.name].choices = {**BLANK, **{str(i): f"{name} ({email})" for i, name, email in rows}}
+
+
 def initial_data(definition: WorkflowDefinition, form_name: str, case) -> dict:
     """Prefill a step's fields from the case columns they are stored in (e.g. the agreed objectives)."""
     data = {}
     for spec in definition.forms[form_name]:
+        if spec.type in ("officer", "reviewer"):
+            continue  # left blank: a blank person keeps the one the case has
         value = getattr(case, spec.column, None) if spec.column and case is not None else None
         if value is not None:
             data[spec.name] = value

@@ -6,13 +6,14 @@ from flask_login import current_user
 
 from caseflow.auth.access import roles_required
 from caseflow.cases import bp
-from caseflow.cases.forms import bind_partner_choices, initial_data, step_form_class
+from caseflow.cases.forms import bind_partner_choices, bind_people_choices, initial_data, step_form_class
 from caseflow.cases.once import AlreadySubmitted, earlier_landing, run_once
 from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.workflow import Actor, GuardFailed, InvalidData, WorkflowError, current_workflow
+from caseflow.workflow.definition import SAME_STATE
 
-FIRING_ROLES = ("officer", "reviewer")
+FIRING_ROLES = ("officer", "reviewer", "admin")  # an admin fires the steps that name admins: reassign
 
 
 def _refused(form, error) -> tuple[list[str], int]:
@@ -49,20 +50,25 @@ def fire(case_id: int, trigger: str):
     spec = wf.definition.transitions.get(trigger)
     if case is None or spec is None or spec.sources is None:
         abort(404)
+    actor = Actor.of(current_user)
     if current_user.role not in spec.roles:
         abort(403)
+    if not wf.owns(case, actor):
+        abort(403, description=f"{case.reference} is not yours: an officer acts only on the cases they own.")
     if (landing := earlier_landing()) is not None:
         return landing
-    if not wf.may_fire(case, trigger, Actor.of(current_user)):
+    if not wf.may_fire(case, trigger, actor):
         abort(409, description=f"{case.reference} is {wf.label(case.state)} now: "
                                f"“{spec.label}” cannot be done from there.")
     prefill = {**initial_data(wf.definition, spec.form, case), "version": case.version}
     form = step_form_class(wf.definition, spec.form)(data=prefill)
     bind_partner_choices(form, wf.definition, spec.form)
-    done = f"{spec.label}: done. {case.reference} is now {wf.label(spec.dest)}."
+    bind_people_choices(form, wf.definition, spec.form)
+    dest = case.state if spec.dest == SAME_STATE else spec.dest
+    done = f"{spec.label}: done. {case.reference} is now {wf.label(dest)}."
     try:
         outcome, problems, status = _submit(form, lambda: wf.fire(
-            case.id, trigger, Actor.of(current_user), form.step_data(),
+            case.id, trigger, actor, form.step_data(),
             expected_version=form.expected_version(), comment=form.comment.data or None),
             lambda _: (f"This form was sent twice; the first was taken. {done}", url_for("cases.detail", case_id=case.id)))
     except AlreadySubmitted as repeat:

@@ -8,11 +8,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from caseflow.extensions import db
-from caseflow.models import Comment, HistoryRecord, User
+from caseflow.models import Comment, HistoryRecord, Organisation, User
 from caseflow.workflow.chain import hash_format_of
 from caseflow.workflow.definition import WorkflowDefinition
 
 PER_PAGE = 50
+#: Field types whose value is a row's id: the timeline shows that row's name, not "Partner 1".
+NAMED_BY_ID = {"partner": Organisation, "officer": User, "reviewer": User}
 
 
 @dataclass
@@ -42,12 +44,23 @@ def describe_fields(definition: WorkflowDefinition, record: HistoryRecord) -> li
         s = specs.get(name)
         if value is None or value == "":
             continue
-        if s and s.choices and str(value) in s.choices:
+        if s and s.type in NAMED_BY_ID:
+            value = _name_of(NAMED_BY_ID[s.type], value)
+        elif s and s.choices and str(value) in s.choices:
             value = s.choices[str(value)]
         elif isinstance(value, bool):
             value = "yes" if value else "no"
         shown.append((s.label if s else name.replace("_", " ").capitalize(), str(value)))
     return shown
+
+
+def _name_of(model, value) -> str:
+    """The name of the row `value` identifies (looked up once per request by the session), or the id."""
+    try:
+        row = db.session.get(model, int(value))
+    except (TypeError, ValueError):
+        row = None
+    return row.name if row is not None else str(value)
 
 
 def describe_changes(definition: WorkflowDefinition, record: HistoryRecord) -> list[tuple[str, str, str]]:
@@ -57,8 +70,14 @@ def describe_changes(definition: WorkflowDefinition, record: HistoryRecord) -> l
     except ValueError:
         return []
     spec = definition.transitions.get(record.trigger)
-    labels = {s.column: s.label for s in definition.forms.get(spec.form, ()) if s.column} if spec else {}
-    return [(labels.get(column, column.replace("_", " ").capitalize()), str(before), str(after))
+    specs = {s.column: s for s in definition.forms.get(spec.form, ()) if s.column} if spec else {}
+
+    def shown(column, value) -> str:
+        kind = specs[column].type if column in specs else None
+        return _name_of(NAMED_BY_ID[kind], value) if kind in NAMED_BY_ID else str(value)
+
+    return [(specs[column].label if column in specs else column.replace("_", " ").capitalize(),
+             shown(column, before), shown(column, after))
             for column, (before, after) in sorted(changes.items()) if before is not None and before != after]
 
 

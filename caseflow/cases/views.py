@@ -1,21 +1,19 @@
-"""Pages that show cases: the list, a case, and what waits on an officer."""
+"""Pages that show cases: the list, a case, and what waits on the signed-in user."""
 from __future__ import annotations
 
 from flask import abort, render_template, request
 from flask_login import current_user
-from sqlalchemy import case as when, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from caseflow.auth.access import ANY_ROLE, roles_required
-from caseflow.cases import bp, listing
+from caseflow.cases import bp, inbox, listing
 from caseflow.cases.diagram import workflow_svg
 from caseflow.cases.timeline import timeline
 from caseflow.extensions import db
 from caseflow.models import Case, Notification
-from caseflow.workflow import current_workflow
+from caseflow.workflow import Actor, current_workflow
 
-# What an officer does next on their own case, by state.
-OFFICER_TODO = {"vetted": "Record the agreement", "agreed": "Activate", "exiting": "Complete the exit plan"}
 
 
 @bp.get("/cases")
@@ -36,7 +34,7 @@ def detail(case_id: int):
     if case is None:
         abort(404)
     wf = current_workflow()
-    options = wf.triggers_for(case.state, current_user.role)
+    options = wf.triggers_for(case, Actor.of(current_user))
     entries, page, pages = timeline(wf.definition, case.id, request.args.get("page", 1, type=int))
     return render_template(
         "cases/detail.html", case=case, options=options, entries=entries, page=page, pages=pages,
@@ -44,19 +42,13 @@ def detail(case_id: int):
 
 
 @bp.get("/my")
-@roles_required("officer")
+@roles_required("officer", "reviewer")
 def mine():
-    """Show what waits on the signed-in officer: their cases by next step, and unread notifications."""
-    order = when((Case.state == "vetted", 0), (Case.state == "agreed", 1), (Case.state == "exiting", 2), else_=3)
-    cases = db.session.scalars(
-        select(Case).where(Case.owner_id == current_user.id, Case.state != "discontinued")
-        .options(selectinload(Case.partner)).order_by(order, Case.next_review_due, Case.id)).all()
+    """Show what waits on the signed-in user (the steps they may take now), their other cases, and notifications."""
+    waiting = inbox.waiting_on(current_user)
+    shown = {c.id for c, _ in waiting}
+    others = [c for c in inbox.involving(current_user) if c.id not in shown]
     notes = db.session.scalars(
         select(Notification).where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
         .order_by(Notification.created_at.desc()).limit(20)).all()
-    waiting = [c for c in cases if c.state in OFFICER_TODO]
-    others = [c for c in cases if c.state not in OFFICER_TODO]
-    wf = current_workflow()
-    options = {state: wf.triggers_for(state, current_user.role) for state in OFFICER_TODO}
-    return render_template("cases/mine.html", waiting=waiting, others=others, notes=notes, todo=OFFICER_TODO,
-                           options=options)
+    return render_template("cases/mine.html", waiting=waiting, others=others, notes=notes)

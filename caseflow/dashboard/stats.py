@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 from caseflow.clock import today
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, RUNNING, Case, Organisation, Review, in_state
+from caseflow.reviews.due import review_has_come
 
 REVIEW_HORIZON_DAYS = 30
 EXIT_HORIZON_DAYS = 90
@@ -31,7 +32,7 @@ def review_figures(grace_days: int) -> dict[str, int]:
     """Reviews falling due soon, open now, and overdue (open past their due date plus grace)."""
     now = today()
     soon = db.session.scalar(select(func.count()).select_from(Case).where(
-        in_state("active"), Case.next_review_due <= now + dt.timedelta(days=REVIEW_HORIZON_DAYS)))
+        review_has_come(now + dt.timedelta(days=REVIEW_HORIZON_DAYS))))
     open_reviews = db.session.scalar(select(func.count()).select_from(Case).where(in_state("under_review")))
     overdue = db.session.scalar(select(func.count()).select_from(Review).join(Case, Review.case_id == Case.id).where(
         in_state("under_review"), Review.completed_at.is_(None),

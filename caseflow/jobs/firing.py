@@ -13,6 +13,7 @@ from caseflow.extensions import db
 from caseflow.jobs.batches import batches
 from caseflow.jobs.result import SweepResult
 from caseflow.models import RUNNING, Case, in_state
+from caseflow.reviews.due import is_review_due, review_has_come
 from caseflow.workflow import Actor, CaseNotFound, Conflict, WorkflowError, current_workflow
 
 log = logging.getLogger("caseflow.jobs")
@@ -70,12 +71,11 @@ def _timers() -> dict:
 def reviews_due(as_of: dt.datetime) -> SweepResult:
     """Start the periodic review of every active case whose next review date has come."""
     today = as_of.date()
-    query = select(Case.id, Case.version, Case.next_review_due).where(
-        in_state("active"), Case.next_review_due <= today)
+    query = select(Case.id, Case.version, Case.next_review_due).where(review_has_come(today))
     return _fire_each(
         SweepResult("reviews_due"), query, "start_review",
         lambda c: {"reason": f"Periodic review due on {c.next_review_due.isoformat()}."},
-        lambda c: c.state == "active" and c.next_review_due is not None and c.next_review_due <= today)
+        lambda c: is_review_due(c, today))
 
 
 def exit_deadline(as_of: dt.datetime) -> SweepResult:

@@ -10,7 +10,7 @@ from caseflow.extensions import db
 from caseflow.models import Case
 from caseflow.reviews import bp
 from caseflow.reviews.queue import due_cases
-from caseflow.workflow import current_workflow
+from caseflow.workflow import Actor, current_workflow
 
 LIMIT = 200
 QUEUE_TRIGGERS = ("start_review", "complete_review")  # the queue offers the review steps only
@@ -22,10 +22,9 @@ def queue():
     """Show the reviews to do, filterable by office, with the days each is overdue."""
     office = request.args.get("office") or None
     me = current_user.id if current_user.role == "reviewer" else None
-    cases = due_cases(office, me, LIMIT)
+    cases = due_cases(office, LIMIT)
     offices = db.session.scalars(select(Case.office).distinct().order_by(Case.office)).all()
-    wf = current_workflow()
-    actions = {state: [t for t in wf.triggers_for(state, current_user.role) if t.trigger in QUEUE_TRIGGERS]
-               for state in ("active", "under_review")}
+    wf, actor = current_workflow(), Actor.of(current_user)
+    actions = {c.id: [t for t in wf.triggers_for(c, actor) if t.trigger in QUEUE_TRIGGERS] for c in cases}
     return render_template("reviews/queue.html", cases=cases, offices=offices, office=office, me=me, limit=LIMIT,
                            actions=actions)

@@ -8,9 +8,13 @@ import yaml
 
 from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, ROLES, Case
 
-FIELD_TYPES = {"text", "textarea", "date", "choice", "affirm", "bool", "decimal", "integer", "currency", "partner"}
+FIELD_TYPES = {"text", "textarea", "date", "choice", "affirm", "bool", "decimal", "integer", "currency", "partner",
+               "officer", "reviewer"}  # officer, reviewer: the id of an active user of that role
 BUILTIN_CHOICES = {"partner_types": PARTNER_TYPES, "partner_levels": PARTNER_LEVELS}
-TRIGGER_ROLES = set(ROLES) - {"admin", "auditor"}
+# Auditors read and change nothing. Admins may fire only the triggers that name them (reassign).
+TRIGGER_ROLES = set(ROLES) - {"auditor"}
+#: A transition's `dest: "="`: the case stays in the state it is in (transitions' reflexive wildcard).
+SAME_STATE = "="
 #: The most characters a text field holds when the definition sets no max_length: a line, or a few pages.
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 10000}
 
@@ -45,6 +49,10 @@ class TransitionSpec:
     effects: tuple[str, ...]
     system: bool = False
 
+    def dest_from(self, state: str | None) -> str:
+        """The state this trigger leaves a case in when fired from `state`."""
+        return state if self.dest == SAME_STATE else self.dest
+
 
 #: The timers a definition may set, and their values when it does not: one default for every reader.
 TIMER_DEFAULTS = {
@@ -67,6 +75,10 @@ class WorkflowDefinition:
     usd_rates: dict[str, float] = field(default_factory=dict)
     small_scale_limit_usd: float = 10000.0
     invariants: dict[str, tuple[str, ...]] = field(default_factory=dict)  # state -> what every case in it satisfies
+    #: role -> case column: that role acts only on the cases whose column holds the user's id.
+    ownership: dict[str, str] = field(default_factory=dict)
+    #: state -> the triggers a case in it waits for: who may fire one has the case in their inbox.
+    awaits: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def creating_trigger(self) -> TransitionSpec:
@@ -144,6 +156,7 @@ class _Parser:
         if len(creators) != 1:
             raise DefinitionError(f"{self.path}: exactly one transition must create the case (source: null)")
         self.check_reachable(raw, states, transitions)
+        awaits = {node["name"]: self.parse_awaits(node, transitions) for node in raw["states"]}
         timers = {**TIMER_DEFAULTS,
                   **{k: int(v) for k, v in (raw.get("timers") or {}).items() if k != "__line__"}}
         rates = {k: float(v) for k, v in (raw.get("usd_rates") or {}).items() if k != "__line__"}
@@ -151,6 +164,7 @@ class _Parser:
             name=self.need(raw, "name", str), states=states, terminal=frozenset(terminal),
             transitions=transitions, forms=forms, timers=timers, usd_rates=rates,
             small_scale_limit_usd=float(raw.get("small_scale_limit_usd", 10000)), invariants=invariants,
+            ownership=self.parse_ownership(raw), awaits=awaits,
         )
 
     def parse_invariants(self, node, state: str) -> tuple[str, ...]:
@@ -163,6 +177,24 @@ class _Parser:
         if len(set(names)) != len(names):
             self.fail(node, f"state '{state}' lists an invariant twice")
         return tuple(names)
+
+    def parse_awaits(self, node, transitions) -> frozenset[str]:
+        awaited = node.get("awaits") or []
+        for trigger in awaited:
+            spec = transitions.get(trigger)
+            if spec is None or not spec.sources or node["name"] not in spec.sources:
+                self.fail(node, f"state '{node['name']}' awaits '{trigger}', which is no step from it")
+        return frozenset(awaited)
+
+    def parse_ownership(self, raw) -> dict[str, str]:
+        node = raw.get("ownership") or {}
+        owned = {k: v for k, v in node.items() if k != "__line__"}
+        for role, column in owned.items():
+            if role not in TRIGGER_ROLES:
+                self.fail(node, f"ownership: unknown or forbidden role '{role}'")
+            if column not in Case.__table__.columns:
+                self.fail(node, f"ownership: '{column}' is not a column of cases")
+        return owned
 
     def parse_form(self, name: str, node, choices) -> tuple[FieldSpec, ...]:
         specs = []
@@ -206,7 +238,9 @@ class _Parser:
                 if s not in states:
                     self.fail(node, f"trigger '{trigger}': unknown source state '{s}'")
         dest = self.need(node, "dest", str)
-        if dest not in states:
+        if dest == SAME_STATE and sources is None:
+            self.fail(node, f"trigger '{trigger}' creates the case, so it has no state to stay in")
+        if dest not in states and dest != SAME_STATE:
             self.fail(node, f"trigger '{trigger}': unknown destination state '{dest}'")
         roles = frozenset(self.need(node, "roles", list))
         if not roles <= TRIGGER_ROLES:
@@ -232,7 +266,7 @@ class _Parser:
         while changed:
             changed = False
             for t in transitions.values():
-                if t.sources and reached.intersection(t.sources) and t.dest not in reached:
+                if t.sources and reached.intersection(t.sources) and t.dest not in reached | {SAME_STATE}:
                     reached.add(t.dest)
                     changed = True
         for node in raw["states"]:

@@ -40,6 +40,10 @@ class ImportRow:
     review: dict | None = None
 
 
+#: Guards that judge only who acts, not the step's data: an inbox can ask them before any form is filled.
+WHO_GUARDS = frozenset({"not_the_proposer", "not_the_agreement_recorder"})
+
+
 class _Carrier:
     """A bare model for the shared machine: it carries a state in and the destination out."""
 
@@ -63,24 +67,46 @@ class Workflow:
     def label(self, state: str | None) -> str:
         return self.definition.states.get(state, state or "(new)")
 
-    def triggers_for(self, state: str, role: str) -> list[TransitionSpec]:
-        """The triggers `role` may fire from `state`, before guards (which speak on submission)."""
+    def triggers_for(self, case, actor: Actor) -> list[TransitionSpec]:
+        """The triggers `actor` may fire on `case` now: by state, role and ownership, before guards.
+
+        The one answer to "what may this user do here": the step pages, the case page, the inboxes
+        and the API all ask it, and `fire` refuses what it leaves out.
+        """
         return [t for t in self.definition.transitions.values()
-                if t.sources and state in t.sources and role in t.roles]
+                if t.sources and case.state in t.sources and self._allows(t, actor, case)]
 
     def may_fire(self, case, trigger: str, actor: Actor) -> bool:
-        """Tell whether `actor`'s role may fire `trigger` from the case's current state."""
+        """Tell whether `actor` may fire `trigger` on the case now (its state, their role and ownership)."""
         spec = self.definition.transitions.get(trigger)
-        return bool(spec and spec.sources and case.state in spec.sources and self._role_allows(spec, actor))
+        return bool(spec and spec.sources and case.state in spec.sources and self._allows(spec, actor, case))
 
-    def _role_allows(self, spec: TransitionSpec, actor: Actor) -> bool:
+    def steps_waiting(self, case, actor: Actor) -> list[TransitionSpec]:
+        """The steps the case waits for (its state's `awaits`) that `actor` may take: those of
+        `triggers_for` that the four-eyes guards, which judge only who acts, do not refuse."""
+        awaited, today = self.definition.awaits.get(case.state, frozenset()), utcnow().date()
+        return [t for t in self.triggers_for(case, actor) if t.trigger in awaited
+                and not any(GUARDS[g](StepContext(self.definition, t, case, actor, {}, today))
+                            for g in t.guards if g in WHO_GUARDS)]
+
+    def owns(self, case, actor: Actor) -> bool:
+        """Tell whether `actor` may act on `case` as far as ownership goes: a role bound to a column
+        (the definition's `ownership`, e.g. officer -> owner_id) acts only where that column holds its id."""
+        column = self.definition.ownership.get(actor.role)
+        return column is None or (actor.user_id is not None and getattr(case, column) == actor.user_id)
+
+    def _allows(self, spec: TransitionSpec, actor: Actor, case) -> bool:
+        return self.may_role_fire(spec, actor) and self.owns(case, actor)
+
+    def may_role_fire(self, spec: TransitionSpec, actor: Actor) -> bool:
+        """Tell whether `actor`'s role may fire `spec` at all, on some case."""
         return (spec.system and actor.is_system) or actor.role in spec.roles
 
     def _spec(self, trigger: str, actor: Actor) -> TransitionSpec:
         spec = self.definition.transitions.get(trigger)
         if spec is None:
             raise InvalidData({"trigger": f"'{trigger}' is not a step of the {self.definition.name} workflow"})
-        if not self._role_allows(spec, actor):
+        if not self.may_role_fire(spec, actor):
             raise NotAllowed(f"{a_role(actor.role)} may not {spec.label.lower()}.")
         return spec
 
@@ -91,11 +117,15 @@ class Workflow:
         spec = self._spec(trigger, actor)
         if spec.sources is None:
             raise InvalidData({"trigger": f"'{trigger}' creates a case; use propose"})
-        clean, comment = validate_step_data(self.definition.forms[spec.form], data), clean_comment(comment)
         with driver_transaction() as conn:
             case = store.load_case(conn, case_id)
             if case is None:
                 raise CaseNotFound(f"There is no case {case_id}.")
+            # Who comes before what: a case that is not yours is refused whatever the data says.
+            if not self.owns(case, actor):
+                raise NotAllowed(f"{case.reference} is not yours: {a_role(actor.role).lower()} acts only on the "
+                                 "cases they own. A reviewer or an admin can reassign it.")
+            clean, comment = validate_step_data(self.definition.forms[spec.form], data), clean_comment(comment)
             if expected_version is not None and case.version != expected_version:
                 raise Conflict(f"{case.reference} moved on while you worked: it is now {self.label(case.state)}. "
                                "Nothing was changed; reload it and try again.")
@@ -232,9 +262,11 @@ def _write_review(conn, ctx: StepContext, at) -> None:
 
 
 def _queue_notifications(conn, ctx: StepContext, seq: int, dest_label: str, at) -> None:
-    """Tell the case's owner and reviewer about a move someone else made."""
+    """Tell the case's owner and reviewer about a move someone else made (after a reassignment, old and new)."""
     case = ctx.case
-    recipients = {ctx.value("owner_id"), ctx.value("reviewer_id")} - {None, ctx.actor.user_id}
+    people = {ctx.value("owner_id"), ctx.value("reviewer_id"), getattr(case, "owner_id", None),
+              getattr(case, "reviewer_id", None)}
+    recipients = people - {None, ctx.actor.user_id}
     message = f"{case.reference} {ctx.value('title')}: {ctx.spec.label} by {ctx.actor.name}; now {dest_label}."
     store.insert_notifications(conn, [
         {"user_id": uid, "case_id": case.id, "kind": f"transition:{ctx.trigger}", "message": message,

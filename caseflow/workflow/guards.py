@@ -119,3 +119,19 @@ def exit_completed_only_when_exiting(ctx: StepContext):
     if ctx.data.get("reason") == "exit_completed" and ctx.case.state != "exiting":
         return "Only a case that is exiting can be discontinued because its exit was completed; choose another reason."
     return None
+
+
+@guard
+def reassignment_valid(ctx: StepContext):
+    """A reassignment names a new owner (an active officer) or reviewer (an active reviewer), or both."""
+    named = [(column, role) for column, role in (("owner_id", "officer"), ("reviewer_id", "reviewer"))
+             if column in ctx.changes]
+    if not named:
+        return "Name a new owner or a new reviewer."
+    for column, role in named:
+        user = store.load_user(ctx.conn, ctx.changes[column])
+        if user is None or user["role"] != role or not user["is_active_user"]:
+            return f"The new {'owner' if role == 'officer' else 'reviewer'} must be an active {role}."
+    if all(ctx.changes[column] == getattr(ctx.case, column) for column, _ in named):
+        return "The case already has this owner and reviewer: nothing to reassign."
+    return None

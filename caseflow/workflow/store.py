@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from caseflow.models import (Case, Document, HistoryRecord, Notification, Organisation, Review, partner_name_key,
+from caseflow.models import (Case, Document, HistoryRecord, Notification, Organisation, Review, User, partner_name_key,
                              tidy_partner_name)
 from caseflow.workflow.errors import GuardFailed
 from caseflow.workflow.prepared import Prepared, PreparedQuery
@@ -21,10 +21,13 @@ _HISTORY = HistoryRecord.__table__
 _REVIEWS = Review.__table__
 _NOTIFICATIONS = Notification.__table__
 _DOCUMENTS = Document.__table__
+_USERS = User.__table__
 
 _LOAD_CASE = PreparedQuery(select(_CASES).where(_CASES.c.id == bindparam("case_id")).with_for_update())
 _LOAD_PARTNER = PreparedQuery(select(_PARTNERS).where(_PARTNERS.c.id == bindparam("partner_id")))
 _PARTNER_NAMED = PreparedQuery(select(_PARTNERS.c.id).where(_PARTNERS.c.name_key == bindparam("name_key")))
+_LOAD_USER = PreparedQuery(select(_USERS.c.id, _USERS.c.name, _USERS.c.role, _USERS.c.is_active_user)
+                           .where(_USERS.c.id == bindparam("user_id")))
 _DOCUMENT_OF_KIND = PreparedQuery(select(_DOCUMENTS.c.id).where(
     _DOCUMENTS.c.case_id == bindparam("case_id"), _DOCUMENTS.c.kind == bindparam("kind")).limit(1))
 _INSERT_HISTORY = Prepared(_HISTORY.insert(), tuple(c.name for c in _HISTORY.columns if c.name != "id"))
@@ -75,6 +78,11 @@ def load_partner(conn, partner_id: int) -> Organisation | None:
     """A detached Organisation built from its row: read-only use by guards."""
     row = _LOAD_PARTNER.fetch_one(conn, {"partner_id": partner_id})
     return None if row is None else Organisation(**row)
+
+
+def load_user(conn, user_id: int) -> dict | None:
+    """A user's id, name, role and whether they may sign in: for guards that check who is named in a step."""
+    return _LOAD_USER.fetch_one(conn, {"user_id": user_id})
 
 
 def partner_named(conn, name: str) -> bool:

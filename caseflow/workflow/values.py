@@ -147,7 +147,7 @@ def field_value(spec: FieldSpec, value):
             return amount(value)
         case "integer":
             return whole_number(value, spec.min, spec.max)
-        case "partner":
+        case "partner" | "officer" | "reviewer":  # the id of a partner, or of a user of that role
             return whole_number(value, 1, MAX_INTEGER)
         case "currency":
             return currency(value)

@@ -38,7 +38,7 @@ def test_reading_a_case_shows_its_facts_and_what_the_caller_may_do(api, cases):
     case = cases.in_state("proposed")
     as_reviewer = api("reviewer").get(f"/api/v1/cases/{case.id}").json
     assert as_reviewer["facts"]["amount"] == "9000.00" and as_reviewer["partner"]["name"] == "Plan International"
-    assert [t["trigger"] for t in as_reviewer["allowed_triggers"]] == ["vet", "reject"]
+    assert [t["trigger"] for t in as_reviewer["allowed_triggers"]] == ["vet", "reject", "reassign"]
     risk = next(f for f in as_reviewer["allowed_triggers"][0]["fields"] if f["name"] == "reputational_risk")
     assert risk["type"] == "choice" and risk["required"] and {"value": "high", "label": "High"} in risk["choices"]
     assert api("auditor").get(f"/api/v1/cases/{case.id}").json["allowed_triggers"] == []

@@ -45,7 +45,7 @@ def test_a_reviewer_flags_a_partner_and_its_proposal_cannot_be_vetted(client, us
     assert response.status_code == 422 and "blocking flag (sanctions)" in text_of(response)
 
 
-def test_the_queue_puts_my_reviews_first_then_the_most_overdue(client, users, cases, sign_in, ngo):
+def test_the_queue_lists_the_most_overdue_first_and_marks_my_reviews(client, users, cases, sign_in, ngo):
     start = utcnow() - dt.timedelta(days=200)
     old = cases.in_state("active", at=start, partner=ngo, title="Old one", office="Bamako")
     theirs = cases.in_state("under_review", at=start + dt.timedelta(days=10), partner=ngo, title="Theirs")
@@ -61,7 +61,9 @@ def test_the_queue_puts_my_reviews_first_then_the_most_overdue(client, users, ca
     sign_in(users["reviewer"])
     page = text_of(client.get("/queue"))
     assert fresh.title not in page
-    assert page.index("Mine") < page.index("Old one") < page.index("Theirs")
+    # One order for everyone, the API's too (tests/test_review_due.py): most overdue first.
+    assert page.index("Old one") < page.index("Theirs") < page.index("Mine")
+    assert 'yours</span>' in page[page.index("Mine"):]
     assert f"/cases/{mine.id}/complete_review" in page and f"/cases/{old.id}/start_review" in page
     late = (today() - db.session.get(Case, old.id).next_review_due).days
     assert f'<td class="overdue">{late}</td>' in page

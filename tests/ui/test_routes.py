@@ -1,5 +1,6 @@
-"""Every route of the app, for every role: allowed roles get their page, others 403, anonymous visitors
-the sign-in page. A route without `allowed_roles` (set by roles_required) fails unless it is public."""
+"""Every route of the app, for every role and ownership: allowed roles get their page, others 403, anonymous
+visitors the sign-in page; an officer who does not own the case gets 403 on its step pages. A route without
+`allowed_roles` (set by roles_required) fails unless it is public."""
 from __future__ import annotations
 
 import hashlib
@@ -15,6 +16,11 @@ from tests.conftest import sign_in_as
 
 PUBLIC = {"auth.login", "auth.logout", "static", "bootstrap.static"}
 ROLES = ["anonymous", "officer", "reviewer", "auditor", "admin"]
+#: A role under test: each of ROLES, and an officer who does not own the case ("officer2" in the fixtures).
+NOT_OWNER = "officer, not the owner"
+USER_OF = {NOT_OWNER: "officer2"}
+#: The pages that act on one case as its steps: an officer who does not own the case is refused them.
+STEP_ROUTES = {"cases.fire"}
 
 
 @pytest.fixture
@@ -31,13 +37,15 @@ def url_values(app, users, cases):
     document = Document(case_id=case.id, kind="other", filename="agreement.txt", stored_name=stored,
                         content_type="text/plain", size=9, sha256=hashlib.sha256(b"agreement").hexdigest(),
                         uploaded_by_id=users["officer"].id)
-    notes = {role: Notification(user_id=users[role].id, kind="test", message="Hello", dedup_key=f"route-{role}")
-             for role in ROLES[1:]}
+    notes = {role: Notification(user_id=users[USER_OF.get(role, role)].id, kind="test", message="Hello",
+                                dedup_key=f"route-{role}") for role in [*ROLES[1:], NOT_OWNER]}
     db.session.add_all([document, *notes.values()])
     db.session.commit()
     shared = {"case_id": case.id, "partner_id": case.partner_id, "user_id": users["officer2"].id,
               "document_id": document.id, "token_id": token.id, "record_id": record.id, "trigger": "start_review"}
-    return lambda role: {**shared, "notification_id": notes.get(role, notes["officer"]).id}
+    # Officers and reviewers may both start the case's review; an admin's one step is reassign.
+    return lambda role: {**shared, "notification_id": notes.get(role, notes["officer"]).id,
+                         "trigger": "reassign" if role == "admin" else "start_review"}
 
 
 def _routes(app):
@@ -56,10 +64,11 @@ def test_every_non_public_route_declares_its_roles(app):
     assert unguarded == [], f"routes without roles_required and not in PUBLIC: {unguarded}"
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [*ROLES, NOT_OWNER])
 def test_every_route_answers_each_role_as_its_allowed_roles_say(app, client, users, url_values, role):
+    user = users.get(USER_OF.get(role, role))
     if role != "anonymous":
-        sign_in_as(client, users[role])
+        sign_in_as(client, user)
     else:
         g.pop("_login_user", None)
     values, wrong = url_values(role), []
@@ -73,7 +82,9 @@ def test_every_route_answers_each_role_as_its_allowed_roles_say(app, client, use
         response.close()  # a download streams its file until closed
         if role == "anonymous":
             ok = status == 302
-        elif role in allowed:
+        elif role == NOT_OWNER and rule.endpoint in STEP_ROUTES:
+            ok = status == 403
+        elif user.role in allowed:
             # GET pages answer; a POST with an empty form is refused politely (never 403 or a crash).
             ok = status in (200, 302) if method == "GET" else status in (200, 302, 303, 400, 409, 422)
         else:

@@ -85,7 +85,7 @@ def test_a_refused_agreement_says_why_and_changes_nothing(client, users, cases, 
 def test_a_stale_form_is_told_the_case_moved_on(client, users, cases, sign_in):
     case = cases.in_state("active")
     seen = case.version
-    cases.workflow.fire(case.id, "amend", cases.actor("officer2"), {"contributions": "More funds.", "reason": "Budget"})
+    cases.workflow.fire(case.id, "amend", cases.actor("officer"), {"contributions": "More funds.", "reason": "Budget"})
     sign_in(users["officer"])
     response = client.post(f"/cases/{case.id}/start_review", data={"reason": "Ad hoc", "version": seen})
     assert response.status_code == 409
