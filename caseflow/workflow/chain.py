@@ -51,14 +51,16 @@ def record_hash(*, case_id: int, seq: int, trigger: str, from_state: str | None,
     return _digest(payload, fmt, actor_user_id)
 
 
-def hash_format_of(r, previous: int | None = None) -> int | None:
+def hash_format_of(r, previous: int | None = None, likely: int | None = None) -> int | None:
     """The format whose hash the record `r` (any object with a record's attributes) carries, or None.
 
     `previous` is the format of the record before it in its chain: a chain never goes back to an older one.
+    `likely` (for a chain's first record: the format the chain before began with) is tried first.
     """
     payload = _payload(case_id=r.case_id, seq=r.seq, trigger=r.trigger, from_state=r.from_state, to_state=r.to_state,
                        actor=r.actor, at=r.at, data=r.data, comment=r.comment, prev_hash=r.prev_hash)
-    for fmt in _TRIED_AFTER[previous]:
+    tried = _TRIED_AFTER[previous] if previous is not None or likely != 1 else (1, 2)
+    for fmt in tried:
         if _digest(payload, fmt, r.actor_user_id) == r.hash:
             return fmt
     return None
@@ -159,6 +161,7 @@ def _walk(cases, records, reviews, on_case, anchor=None, scope=None) -> VerifyRe
     final = None
     leaves = anchor.leaves if anchor is not None else {}
     seen_anchored = set()
+    first_format = None
     for case_row in cases:
         n_cases += 1
         case_id = case_row[_ID]
@@ -174,9 +177,11 @@ def _walk(cases, records, reviews, on_case, anchor=None, scope=None) -> VerifyRe
             r = pending
             count += 1
             n_records += 1
-            broken = _check_record(r, count, prev, fmt)
+            broken = _check_record(r, count, prev, fmt, first_format)
             if isinstance(broken, str):
                 return VerifyResult(n_cases, n_records, BrokenRecord(r.case_id, r.seq, r.id, broken))
+            if fmt is None:
+                first_format = broken  # the next chain most likely began as this one did
             fmt = broken
             if leaf is not None and r.seq == leaf[0] and r.hash != leaf[1]:
                 return VerifyResult(n_cases, n_records, BrokenRecord(
@@ -241,13 +246,13 @@ def _check_documents(session, scope: _Scope) -> BrokenRecord | None:
     return None
 
 
-def _check_record(r, count: int, prev: str | None, fmt: int | None) -> int | str:
+def _check_record(r, count: int, prev: str | None, fmt: int | None, likely: int | None) -> int | str:
     """The record's hash format, or why it breaks its chain."""
     if r.seq != count:
         return f"expected record #{count} here"
     if r.prev_hash != prev:
         return "its link to the previous record is broken"
-    found = hash_format_of(r, fmt)
+    found = hash_format_of(r, fmt, likely)
     if found is None:
         return "its content does not match its hash"
     return found
