@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import random
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
@@ -14,11 +14,23 @@ from caseflow.config import normalize_database_url
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, Organisation, User
 from caseflow.workflow.chain import record_hash
+from caseflow.workflow.steps import canonical_json
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_URL = normalize_database_url(
     os.environ.get("CASEFLOW_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/caseflow_bench"))
 START = dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.timezone.utc)
+#: The hash format the built records use (CASEFLOW_BENCH_HASH_FORMAT=1 builds a database as older caseflows did).
+HASH_FORMAT = int(os.environ.get("CASEFLOW_BENCH_HASH_FORMAT", "2"))
+#: The columns each step of the built cases sets.
+STEP_COLUMNS = {
+    "propose": ("title", "partner_id", "objectives", "results_for_children", "cooperation_form", "resources", "amount",
+                "currency", "office", "owner_id", "proposed_by_id", "proposed_start", "proposed_end"),
+    "vet": ("reviewer_id",),
+    "agree": ("agreement_type", "agreement_reference", "agreement_recorded_by_id", "exit_deadline",
+              "review_interval_months"),
+    "activate": ("actual_start", "next_review_due"),
+}
 
 
 def bench_app(url: str):
@@ -74,32 +86,41 @@ def populate_active_cases(url: str, n_cases: int, chunk: int = 10_000) -> None:
             {"id": i, "name": f"Partner {i}", "type": "national_ngo", "country": "Kenya", "level": "country",
              "sanctions_flag": False, "reputational_flag": False, "created_at": START.replace(tzinfo=None)}
             for i in range(1, 1001)])
-    steps = [("propose", None, "proposed", "officer1@bench.test"), ("vet", "proposed", "vetted", "reviewer2@bench.test"),
-             ("agree", "vetted", "agreed", "officer1@bench.test"), ("activate", "agreed", "active", "system:activation")]
+    steps = [("propose", None, "proposed", "officer1@bench.test", 1), ("vet", "proposed", "vetted", "reviewer2@bench.test", 2),
+             ("agree", "vetted", "agreed", "officer1@bench.test", 1), ("activate", "agreed", "active", "system:activation", None)]
     for first in range(1, n_cases + 1, chunk):
         cases, records = [], []
         for case_id in range(first, min(first + chunk, n_cases + 1)):
-            prev = None
-            for seq, (trigger, source, dest, actor) in enumerate(steps, start=1):
-                at = START + dt.timedelta(days=seq, seconds=case_id)
-                data = json.dumps({"fields": {}, "changes": {}}, separators=(",", ":"))
-                digest = record_hash(case_id=case_id, seq=seq, trigger=trigger, from_state=source, to_state=dest,
-                                     actor=actor, at=at, data=data, comment=None, prev_hash=prev)
-                records.append({"case_id": case_id, "seq": seq, "trigger": trigger, "from_state": source,
-                                "to_state": dest, "actor": actor, "actor_user_id": None, "at": at.replace(tzinfo=None),
-                                "data": data, "comment": None, "prev_hash": prev, "hash": digest})
-                prev = digest
             start = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randrange(300))
-            cases.append({
+            case = {
                 "id": case_id, "title": f"Partnership {case_id}", "partner_id": rng.randrange(1, 1001),
                 "objectives": "Objectives", "results_for_children": "Results", "cooperation_form": "formal_partnership",
-                "resources": "cash", "amount": 5000, "currency": "USD", "office": rng.choice(["Geneva", "Nairobi", "Dakar"]),
-                "owner_id": 1, "proposed_by_id": 1, "reviewer_id": 2, "state": "active", "version": 4,
-                "proposed_start": start, "proposed_end": start + dt.timedelta(days=730), "actual_start": start,
+                "resources": "cash", "amount": Decimal("5000.00"), "currency": "USD",
+                "office": rng.choice(["Geneva", "Nairobi", "Dakar"]), "owner_id": 1, "proposed_by_id": 1,
+                "reviewer_id": 2, "state": "active", "version": 4, "proposed_start": start,
+                "proposed_end": start + dt.timedelta(days=730), "actual_start": start,
                 "next_review_due": start + dt.timedelta(days=90), "exit_deadline": start + dt.timedelta(days=730),
                 "review_interval_months": 3, "agreement_type": "pca", "agreement_reference": f"PCA/{case_id}",
-                "agreement_recorded_by_id": 1, "history_seq": 4, "history_head": prev,
-                "created_at": START.replace(tzinfo=None), "updated_at": START.replace(tzinfo=None)})
+                "agreement_recorded_by_id": 1, "history_seq": 4}
+            # Each step's record carries the columns it set, as the engine writes them: verify rebuilds the
+            # case from them.
+            set_by = [STEP_COLUMNS[trigger] for trigger, *_ in steps]
+            prev = None
+            for seq, ((trigger, source, dest, actor, actor_id), columns) in enumerate(zip(steps, set_by), start=1):
+                at = START + dt.timedelta(days=seq, seconds=case_id)
+                data = canonical_json({"fields": {}, "changes": {c: [None, case[c]] for c in columns}})
+                digest = record_hash(case_id=case_id, seq=seq, trigger=trigger, from_state=source, to_state=dest,
+                                     actor=actor, actor_user_id=actor_id, at=at, data=data, comment=None,
+                                     prev_hash=prev, fmt=HASH_FORMAT)
+                records.append({"case_id": case_id, "seq": seq, "trigger": trigger, "from_state": source,
+                                "to_state": dest, "actor": actor, "actor_user_id": actor_id,
+                                "at": at.replace(tzinfo=None), "data": data, "comment": None, "prev_hash": prev,
+                                "hash": digest})
+                prev = digest
+                case["created_at"] = case.get("created_at") or at.replace(tzinfo=None)
+                case["updated_at"] = at.replace(tzinfo=None)
+            case["history_head"] = prev
+            cases.append(case)
         with engine.begin() as conn:
             conn.execute(insert(Case.__table__), cases)
             conn.execute(insert(HistoryRecord.__table__), records)

@@ -97,7 +97,7 @@ def direct_rate(url: str, ids: list[int]) -> float:
         changes = {"next_review_due": [str(review_due), next_due.isoformat()]} if trigger == "complete_review" else {}
         body = canonical_json({"fields": data, "changes": changes})
         digest = record_hash(case_id=case_id, seq=seq + 1, trigger=trigger, from_state=source, to_state=dest,
-                             actor=actor, at=now, data=body, comment=None, prev_hash=head)
+                             actor=actor, actor_user_id=actor_id, at=now, data=body, comment=None, prev_hash=head)
         cur.execute(update_case, (dest, version + 1, seq + 1, digest, naive, next_due, case_id, version))
         cur.execute(insert_history, (case_id, seq + 1, trigger, source, dest, actor, actor_id, naive, body, None, head,
                                      digest))

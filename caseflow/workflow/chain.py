@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from caseflow.models import Case, Document, HistoryRecord, Review
-from caseflow.workflow.projection import CaseProjection, case_differences, review_differences
+from caseflow.workflow.projection import CASE_INDEX, CaseProjection, case_differences, review_differences
 from caseflow.workflow.steps import canonical_json
 
 #: The format every new record is hashed in.
@@ -24,31 +24,44 @@ _TRIED_AFTER = {None: (2, 1), 1: (1, 2), 2: (2,)}
 
 def format_at(at: dt.datetime) -> str:
     """The timestamp as hashed: UTC with microseconds."""
+    if at.tzinfo is dt.timezone.utc:  # as the database hands them back: skip the conversion
+        return at.replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
     return at.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+
+
+def _payload(*, case_id, seq, trigger, from_state, to_state, actor, at, data, comment, prev_hash) -> dict:
+    return {"case_id": case_id, "seq": seq, "trigger": trigger, "from": from_state, "to": to_state, "actor": actor,
+            "at": format_at(at), "data": data, "comment": comment, "prev": prev_hash}
+
+
+def _digest(payload: dict, fmt: int, actor_user_id: int | None) -> str:
+    if fmt == 2:
+        payload = {**payload, "v": 2, "actor_user_id": actor_user_id}
+    elif fmt != 1:
+        raise ValueError(f"unknown hash format {fmt}")
+    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
 def record_hash(*, case_id: int, seq: int, trigger: str, from_state: str | None, to_state: str, actor: str,
                 at: dt.datetime, data: str, comment: str | None, prev_hash: str | None,
                 actor_user_id: int | None = None, fmt: int = HASH_FORMAT) -> str:
     """Return the hex SHA-256 of one history record chained to `prev_hash`, in hash format `fmt`."""
-    payload = {"case_id": case_id, "seq": seq, "trigger": trigger, "from": from_state, "to": to_state, "actor": actor,
-               "at": format_at(at), "data": data, "comment": comment, "prev": prev_hash}
-    if fmt == 2:
-        payload.update(v=2, actor_user_id=actor_user_id)
-    elif fmt != 1:
-        raise ValueError(f"unknown hash format {fmt}")
-    return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
+    payload = _payload(case_id=case_id, seq=seq, trigger=trigger, from_state=from_state, to_state=to_state,
+                       actor=actor, at=at, data=data, comment=comment, prev_hash=prev_hash)
+    return _digest(payload, fmt, actor_user_id)
 
 
-def hash_format_of(r, previous: int | None = None) -> int | None:
+def hash_format_of(r, previous: int | None = None, likely: int | None = None) -> int | None:
     """The format whose hash the record `r` (any object with a record's attributes) carries, or None.
 
     `previous` is the format of the record before it in its chain: a chain never goes back to an older one.
+    `likely` (for a chain's first record: the format the chain before began with) is tried first.
     """
-    for fmt in _TRIED_AFTER[previous]:
-        if record_hash(case_id=r.case_id, seq=r.seq, trigger=r.trigger, from_state=r.from_state, to_state=r.to_state,
-                       actor=r.actor, at=r.at, data=r.data, comment=r.comment, prev_hash=r.prev_hash,
-                       actor_user_id=r.actor_user_id, fmt=fmt) == r.hash:
+    payload = _payload(case_id=r.case_id, seq=r.seq, trigger=r.trigger, from_state=r.from_state, to_state=r.to_state,
+                       actor=r.actor, at=r.at, data=r.data, comment=r.comment, prev_hash=r.prev_hash)
+    tried = _TRIED_AFTER[previous] if previous is not None or likely != 1 else (1, 2)
+    for fmt in tried:
+        if _digest(payload, fmt, r.actor_user_id) == r.hash:
             return fmt
     return None
 
@@ -134,8 +147,8 @@ class _Scope:
 def _read_and_walk(session, queries, batch: int, on_case, anchor, scope) -> VerifyResult:
     results = [session.execute(q.execution_options(yield_per=batch)) for q in queries]
     try:
-        cases, records, reviews = (r.mappings() if n != 1 else r for n, r in enumerate(results))
-        return _walk(cases, iter(records), iter(reviews), on_case, anchor, scope)
+        cases, records, reviews = results
+        return _walk(cases, iter(records), iter(reviews.mappings()), on_case, anchor, scope)
     finally:
         # Stop streaming at once (server-side cursors on PostgreSQL) even when a break ends the walk early.
         for r in results:
@@ -148,9 +161,10 @@ def _walk(cases, records, reviews, on_case, anchor=None, scope=None) -> VerifyRe
     final = None
     leaves = anchor.leaves if anchor is not None else {}
     seen_anchored = set()
+    first_format = None
     for case_row in cases:
         n_cases += 1
-        case_id = case_row["id"]
+        case_id = case_row[_ID]
         prev, last_to, count, fmt = None, None, 0, None
         projection = CaseProjection()
         leaf = leaves.get(case_id)
@@ -163,9 +177,11 @@ def _walk(cases, records, reviews, on_case, anchor=None, scope=None) -> VerifyRe
             r = pending
             count += 1
             n_records += 1
-            broken = _check_record(r, count, prev, fmt)
+            broken = _check_record(r, count, prev, fmt, first_format)
             if isinstance(broken, str):
                 return VerifyResult(n_cases, n_records, BrokenRecord(r.case_id, r.seq, r.id, broken))
+            if fmt is None:
+                first_format = broken  # the next chain most likely began as this one did
             fmt = broken
             if leaf is not None and r.seq == leaf[0] and r.hash != leaf[1]:
                 return VerifyResult(n_cases, n_records, BrokenRecord(
@@ -230,20 +246,23 @@ def _check_documents(session, scope: _Scope) -> BrokenRecord | None:
     return None
 
 
-def _check_record(r, count: int, prev: str | None, fmt: int | None) -> int | str:
+def _check_record(r, count: int, prev: str | None, fmt: int | None, likely: int | None) -> int | str:
     """The record's hash format, or why it breaks its chain."""
     if r.seq != count:
         return f"expected record #{count} here"
     if r.prev_hash != prev:
         return "its link to the previous record is broken"
-    found = hash_format_of(r, fmt)
+    found = hash_format_of(r, fmt, likely)
     if found is None:
         return "its content does not match its hash"
     return found
 
 
+_ID, _HEAD, _SEQ, _STATE = (CASE_INDEX[c] for c in ("id", "history_head", "history_seq", "state"))
+
+
 def _check_head(case_row, last_hash, last_to, count) -> str | None:
-    head, seq, state = case_row["history_head"], case_row["history_seq"], case_row["state"]
+    head, seq, state = case_row[_HEAD], case_row[_SEQ], case_row[_STATE]
     if seq != count or head != last_hash:
         return (f"the case's history_seq and history_head say {seq} records ending in {head}, "
                 f"but {count} records ending in {last_hash} are stored")

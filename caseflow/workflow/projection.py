@@ -81,18 +81,33 @@ def _same(column: str, stored, expected) -> bool:
     return as_json_value(stored) == as_json_value(expected)
 
 
+def _kind(column) -> str:
+    python_type = column.type.python_type
+    return "numeric" if python_type is Decimal else "date" if python_type is dt.date else "plain"
+
+
+#: Where each column sits in a row of select(cases), and how its stored value compares with history's.
+CASE_INDEX = {c.name: i for i, c in enumerate(Case.__table__.columns)}
+_FACTS = tuple((CASE_INDEX[c.name], c.name, _kind(c)) for c in Case.__table__.columns if c.name in FACT_COLUMNS)
+_VERSION, _CREATED, _UPDATED = CASE_INDEX["version"], CASE_INDEX["created_at"], CASE_INDEX["updated_at"]
+
+
 def case_differences(row, projection: CaseProjection, count: int) -> str | None:
-    """The first stored column of the case (a row mapping) that its history contradicts, described; or None."""
-    for column in FACT_COLUMNS:
-        expected = projection.facts.get(column)
-        if not _same(column, row[column], expected):
-            return f"the case's {column} is {_shown(row[column])} but its history says {_shown(expected)}"
-    if row["version"] != count:
-        return f"the case's version is {row['version']} but its history has {count} records"
-    if count and row["updated_at"] != projection.last_at:
-        return f"the case's updated_at is {_shown(row['updated_at'])} but its last record is of {_shown(projection.last_at)}"
-    if count and not dt.timedelta(0) <= projection.first_at - row["created_at"] < CREATED_BEFORE_FIRST:
-        return f"the case's created_at is {_shown(row['created_at'])} but its first record is of {_shown(projection.first_at)}"
+    """The first stored column of the case (a row of select(cases)) that its history contradicts; or None."""
+    facts = projection.facts
+    for index, column, kind in _FACTS:
+        stored, expected = row[index], facts.get(column)
+        # The common cases inline (this runs for every column of every case); _same settles the rest.
+        if stored == expected or (kind == "date" and stored is not None and stored.isoformat() == expected):
+            continue
+        if not _same(column, stored, expected):
+            return f"the case's {column} is {_shown(stored)} but its history says {_shown(expected)}"
+    if row[_VERSION] != count:
+        return f"the case's version is {row[_VERSION]} but its history has {count} records"
+    if count and row[_UPDATED] != projection.last_at:
+        return f"the case's updated_at is {_shown(row[_UPDATED])} but its last record is of {_shown(projection.last_at)}"
+    if count and not dt.timedelta(0) <= projection.first_at - row[_CREATED] < CREATED_BEFORE_FIRST:
+        return f"the case's created_at is {_shown(row[_CREATED])} but its first record is of {_shown(projection.first_at)}"
     return None
 
 

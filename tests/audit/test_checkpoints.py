@@ -27,7 +27,7 @@ def test_caseflow_checkpoint_signs_every_case_head_and_verify_checks_against_it(
     cases = db.session.query(Case).count()
     records = db.session.query(HistoryRecord).count()
     assert written.exit_code == 0, written.output
-    assert f"checkpoint #1 at " in written.output and f"{cases} cases, {records} records, root " in written.output
+    assert "checkpoint #1 at " in written.output and f"{cases} cases, {records} records, root " in written.output
     (line,) = read_log()
     assert (line["n"], line["cases"], line["records"], line["prev"]) == (1, cases, records, None)
     after = runner.invoke(args=["verify"])
