@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "caseflow.cli.imports",
     "caseflow.cli.audit",
     "caseflow.cli.scheduler",
+    "caseflow.cli.documents",
 )
 
 
