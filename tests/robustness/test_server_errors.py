@@ -78,3 +78,22 @@ def test_an_api_id_too_large_is_the_apis_own_json_404(client, sign_in, path):
     for method in ("get", "post"):
         response = getattr(client, method)(path)
         assert response.status_code == 404 and response.json["error"] == "NotFound", (method, path)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases", "/api/v1/cases/1", "/cases", "/login"])
+def test_a_method_no_route_has_is_405_with_the_allowed_methods(client, path):
+    response = client.open(path, method="TRACE")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    assert "PATCH" not in response.headers["Allow"]  # the API's catch-all for unknown paths is no method of theirs
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases", "/api/v1/partners"])
+def test_the_document_refuses_the_nul_the_api_refuses(client, path):
+    document = client.get("/api/v1/openapi.json").json
+    [q] = [p for p in document["paths"][path.removeprefix("/api/v1")]["get"]["parameters"] if p.get("name") == "q"]
+    assert re.fullmatch(q["schema"]["pattern"], "Plan") and not re.fullmatch(q["schema"]["pattern"], "Pl\x00an")
+
+
+def test_an_api_options_answer_lists_only_the_resources_methods(client):
+    assert set(client.options("/api/v1/cases").headers["Allow"].split(", ")) == {"GET", "POST", "HEAD", "OPTIONS"}
+    assert set(client.options("/api/v1/cases/1").headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
