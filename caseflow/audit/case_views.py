@@ -16,6 +16,7 @@ from caseflow.models import Case, HistoryRecord
 from caseflow.workflow import current_workflow
 from caseflow.workflow.chain import verify_chains
 
+# Full Content-Type values, passed as content_type: as a mimetype Werkzeug would add a second charset.
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
@@ -78,5 +79,5 @@ def case_export(case_id: int):
     fmt = export_format()
     case = db.get_or_404(Case, case_id)
     body = stream_with_context(stream_case(db.session, case, fmt))
-    return Response(body, mimetype=MEDIA_TYPES[fmt], headers={
+    return Response(body, content_type=MEDIA_TYPES[fmt], headers={
         "Content-Disposition": f"attachment; filename={case.reference}-history.{fmt}"})

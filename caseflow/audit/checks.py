@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from caseflow.audit.cells import from_spreadsheet_safe
 from caseflow.checkpoints import read_log
 from caseflow.models import HistoryRecord
 from caseflow.workflow.chain import hash_format_of, verify_chains
@@ -48,7 +49,7 @@ def parse_export(text: str):
         return
     for row in csv.DictReader(io.StringIO(text)):
         kind = row.pop("kind")
-        row = {k: (v if v != "" else None) for k, v in row.items()}
+        row = {k: (from_spreadsheet_safe(v) if v != "" else None) for k, v in row.items()}
         if kind == "record":
             yield "record", {**row, "case_id": int(row["case_id"]), "seq": int(row["seq"])}
         elif kind in ("final_hash", "case_head"):

@@ -8,6 +8,7 @@ import json
 
 from sqlalchemy import select
 
+from caseflow.audit.cells import spreadsheet_safe
 from caseflow.audit.queries import EXPORT_COLUMNS, LogFilter, export_rows
 from caseflow.checkpoints import CheckpointBroken, KeyUnavailable, read_log
 from caseflow.clock import utcnow
@@ -71,7 +72,8 @@ class _Tally:
 
 def _csv_lines(rows) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    # Comments and step data are anyone's text: a spreadsheet must show them, never run them.
+    csv.writer(buffer, lineterminator="\r\n").writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
     return buffer.getvalue()
 
 

@@ -57,7 +57,7 @@ def log_export():
                                          for name, errs in form.errors.items()))
     body = stream_with_context(stream_log(db.session, flt, fmt))
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
-    return Response(body, mimetype=MEDIA_TYPES[fmt],
+    return Response(body, content_type=MEDIA_TYPES[fmt],
                     headers={"Content-Disposition": f"attachment; filename=audit-log-{stamp}.{fmt}"})
 
 

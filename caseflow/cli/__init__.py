@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "caseflow.cli.audit",
     "caseflow.cli.scheduler",
     "caseflow.cli.checkpoint",
+    "caseflow.cli.documents",
 )
 
 

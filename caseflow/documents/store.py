@@ -15,6 +15,8 @@ from caseflow.documents.sniff import ALLOWED, KIND_LABELS, sniff
 from caseflow.extensions import db
 from caseflow.models import DOCUMENT_KINDS, Case, Document, User, a_role
 
+PARTIAL_PREFIX, PARTIAL_SUFFIX = ".", ".part"
+
 # Who may attach documents: the people who work the case. Auditors and admins read only.
 UPLOAD_ROLES = ("officer", "reviewer")
 
@@ -101,17 +103,19 @@ def path_of(document: Document) -> Path:
 
 
 def attach_document(case: Case, kind: str, filename: str, content: bytes, user: User) -> Document:
-    """Check and store a file, record it on `case` and commit; raise DocumentRejected when it is refused."""
+    """Check and store a file, record it on `case` and commit; raise DocumentRejected when it is refused.
+
+    The bytes go under a temporary name first and take their real name only after the row is committed, so a
+    crash leaves at most a temporary file (or, after the commit, a row whose file `sweep_orphans` puts in place).
+    """
     if not may_upload(user):
         raise PermissionError(f"{a_role(user.role)} may not attach documents.")
     name, content_type = check_upload(kind, filename, content)
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)
     stored_name = secrets.token_hex(20)
-    target = folder / stored_name
-    partial = folder / f".{stored_name}.part"
+    partial = partial_path(folder, stored_name)
     partial.write_bytes(content)
-    os.replace(partial, target)  # readers never see half a file
     document = Document(case_id=case.id, kind=kind, filename=name, stored_name=stored_name, content_type=content_type,
                         size=len(content), sha256=hashlib.sha256(content).hexdigest(), uploaded_by_id=user.id,
                         uploaded_at=utcnow())
@@ -120,9 +124,15 @@ def attach_document(case: Case, kind: str, filename: str, content: bytes, user: 
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        target.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
+    os.replace(partial, folder / stored_name)  # readers never see half a file, nor a file without its row
     return document
+
+
+def partial_path(folder: Path, stored_name: str) -> Path:
+    """Where a document's bytes wait until its row is committed."""
+    return folder / f"{PARTIAL_PREFIX}{stored_name}{PARTIAL_SUFFIX}"
 
 
 def documents_query(case_id: int):
