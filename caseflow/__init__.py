@@ -8,25 +8,6 @@ from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Each feature package exposes a blueprint `bp`; adding a feature adds one line here.
-BLUEPRINTS = (
-    "caseflow.ui",
-    "caseflow.auth",
-    "caseflow.dashboard",
-    "caseflow.cases",
-    "caseflow.partners",
-    "caseflow.reviews",
-    "caseflow.notifications",
-    "caseflow.admin",
-    "caseflow.documents",
-    "caseflow.comments",
-    "caseflow.imports",
-    "caseflow.audit",
-    "caseflow.scheduler_admin",
-    "caseflow.api",
-    "caseflow.api.tokens_admin",
-)
-
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the caseflow app; `test_config` overrides settings read from the environment."""
@@ -73,11 +54,14 @@ def register_converters(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach each feature's blueprint."""
-    import importlib
+    """Attach each feature's blueprint; adding a feature adds it here."""
+    from caseflow import (admin, api, audit, auth, cases, comments, dashboard, documents, imports, notifications,
+                          partners, reviews, scheduler_admin, ui)
+    from caseflow.api import tokens_admin
 
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)
+    for feature in (ui, auth, dashboard, cases, partners, reviews, notifications, admin, documents, comments, imports,
+                    audit, scheduler_admin, api, tokens_admin):
+        app.register_blueprint(feature.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
