@@ -76,10 +76,10 @@ class _Walk:
     def moment(self, day: dt.date, hour: int) -> dt.datetime:
         """When a step dated `day` happens: at `hour` UTC, but never after loading began.
 
-        A step that would lie later is moved to `24 - hour` minutes before loading began, which keeps
-        the order of the day's steps."""
-        moment = _at(min(day, self.now), hour)
-        return moment if moment <= self.started else self.started - dt.timedelta(minutes=24 - hour)
+        A step that would lie later is moved to `24 - hour` minutes before loading began. Taking the
+        earlier of the two for every step keeps the order of a day's steps whatever the hour of loading
+        (a step at 13:00 kept and one at 14:00 moved could otherwise swap)."""
+        return min(_at(min(day, self.now), hour), self.started - dt.timedelta(minutes=24 - hour))
 
     def attach_agreement(self, day: dt.date, reference: str, signed_on: dt.date) -> None:
         """Attach the signed agreement, as the agree step requires when resources are transferred."""
