@@ -14,7 +14,7 @@ from caseflow.config import normalize_database_url
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, Organisation, User
 from caseflow.workflow.chain import record_hash
-from caseflow.workflow.steps import canonical_json
+from caseflow.workflow.step_data import canonical_json
 
 DATA = Path(__file__).parent / "data"
 POSTGRES_URL = normalize_database_url(

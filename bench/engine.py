@@ -22,7 +22,7 @@ from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.workflow import Actor, current_workflow
 from caseflow.workflow.chain import record_hash, verify_chains
-from caseflow.workflow.steps import canonical_json
+from caseflow.workflow.step_data import canonical_json
 
 #: Engine and floor runs alternate this many times; the medians are reported.
 ROUNDS = 5

@@ -16,7 +16,7 @@ from pathlib import Path
 from caseflow import create_app
 from caseflow.models import PARTNER_TYPES
 from caseflow.workflow.chain import record_hash
-from caseflow.workflow.steps import canonical_json
+from caseflow.workflow.step_data import canonical_json
 
 DATA = Path(__file__).resolve().parent / "data"
 DB = DATA / "web.db"

@@ -56,11 +56,10 @@ def register_converters(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach each feature's blueprint; adding a feature adds it here."""
     from caseflow import (admin, api, audit, auth, cases, comments, dashboard, documents, imports, notifications,
-                          partners, reviews, scheduler_admin, ui)
-    from caseflow.api import tokens_admin
+                          partners, reviews, ui)
 
     for feature in (ui, auth, dashboard, cases, partners, reviews, notifications, admin, documents, comments, imports,
-                    audit, scheduler_admin, api, tokens_admin):
+                    audit, api):
         app.register_blueprint(feature.bp)
 
 

@@ -1,7 +1,7 @@
 """Idempotency keys: a write named by a key is done once; a repeat of it gets the first answer.
 
 Used by the API (the Idempotency-Key header, caseflow/api/idempotent.py) and by the step forms
-(a one-time submission token, caseflow/cases/steps.py). A key belongs to one user and names one
+(a one-time submission token, caseflow/cases/step_views.py). A key belongs to one user and names one
 request (method, path and body); it is forgotten KEY_LIFETIME after it was first used.
 
 The unique constraint on (user, key) decides a race: of two requests with one key at once, one

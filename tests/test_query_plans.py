@@ -21,7 +21,7 @@ from caseflow.dashboard.stats import exits_ahead, review_figures
 from caseflow.extensions import db
 from caseflow.jobs import batches, firing
 from caseflow.jobs.firing import activation, exit_deadline, reviews_due
-from caseflow.jobs.notices import exit_notice, exit_overdue, reviews_overdue
+from caseflow.jobs.reminders import exit_notice, exit_overdue, reviews_overdue
 from caseflow.models import Case, Review
 from caseflow.reviews.queue import due_cases
 

@@ -8,7 +8,7 @@ import pytest
 
 from caseflow.workflow.definition import FieldSpec
 from caseflow.workflow.errors import InvalidData
-from caseflow.workflow.steps import canonical_json, validate_step_data
+from caseflow.workflow.step_data import canonical_json, validate_step_data
 
 FIELDS = (
     FieldSpec("title", "text", "Title", required=True, max_length=20),

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__)
 
-from caseflow.cases import steps, views  # noqa: E402,F401 - attach the routes
+from caseflow.cases import step_views, views  # noqa: E402,F401 - attach the routes

@@ -24,7 +24,7 @@ from caseflow.checkpoints.signing import KeyUnavailable, key_id, load_key, sign,
 from caseflow.clock import utcnow
 from caseflow.models import Case
 from caseflow.workflow.chain import format_at
-from caseflow.workflow.steps import canonical_json
+from caseflow.workflow.step_data import canonical_json
 
 LOG_NAME = "checkpoints.jsonl"
 __all__ = ["Anchor", "CheckpointBroken", "KeyUnavailable", "latest_anchor", "prove", "read_log", "write_checkpoint"]

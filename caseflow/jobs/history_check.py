@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from caseflow.extensions import db
 from caseflow.jobs.batches import write_transaction
-from caseflow.jobs.notify import notify
+from caseflow.notifications.write import notify
 from caseflow.jobs.result import SweepResult
 from caseflow.models import Case, SweepRun, User
 from caseflow.checkpoints import CheckpointBroken, latest_anchor, write_checkpoint

@@ -15,7 +15,7 @@ from caseflow.jobs.batches import write_transaction
 from caseflow.jobs.firing import activation, exit_deadline, reviews_due
 from caseflow.jobs.history_check import history_check
 from caseflow.jobs.mail import deliver_mail
-from caseflow.jobs.notices import exit_notice, exit_overdue, reviews_overdue
+from caseflow.jobs.reminders import exit_notice, exit_overdue, reviews_overdue
 from caseflow.jobs.result import SweepResult
 from caseflow.models import SweepRun
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from caseflow.clock import today
 from caseflow.extensions import db
 from caseflow.jobs.batches import write_transaction
-from caseflow.jobs.notify import Recipients
+from caseflow.notifications.write import Recipients
 from caseflow.models import Case, Notification, Organisation, User, in_state
 from caseflow.partners.service import record_change
 from caseflow.workflow import Actor, WorkflowError, current_workflow

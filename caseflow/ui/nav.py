@@ -16,9 +16,9 @@ LINKS = (
 )
 ADMIN_LINKS = (
     ("admin.users", "Users"),
-    ("scheduler_admin.status", "Scheduler"),
+    ("admin.scheduler_status_page", "Scheduler"),
     ("imports.upload", "Import"),
-    ("api_tokens.index", "API tokens"),
+    ("admin.tokens_page", "API tokens"),
 )
 
 

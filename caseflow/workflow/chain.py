@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from caseflow.models import Case, Document, HistoryRecord, Review
 from caseflow.workflow.projection import CASE_INDEX, CaseProjection, case_differences, review_differences
-from caseflow.workflow.steps import canonical_json
+from caseflow.workflow.step_data import canonical_json
 
 #: The format every new record is hashed in.
 HASH_FORMAT = 2

@@ -66,7 +66,7 @@ def schedule_next_review(ctx: StepContext):
 
 
 @effect
-def set_exit_completion(ctx: StepContext):
+def end_review_schedule(ctx: StepContext):
     ctx.changes["next_review_due"] = None
 
 

@@ -16,7 +16,7 @@ from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed
 from caseflow.workflow.guards import GUARDS
 from caseflow.workflow.invariants import CaseFacts, broken, for_import
-from caseflow.workflow.steps import canonical_json, clean_comment, validate_step_data
+from caseflow.workflow.step_data import canonical_json, clean_comment, validate_step_data
 from caseflow.workflow.transaction import core_transaction, driver_transaction
 
 

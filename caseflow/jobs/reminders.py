@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import and_, select
 
 from caseflow.jobs.batches import batches, write_transaction
-from caseflow.jobs.notify import Recipients, not_yet_sent, notify_all
+from caseflow.notifications.write import Recipients, not_yet_sent, notify_all
 from caseflow.jobs.result import SweepResult
 from caseflow.models import RUNNING, Case, Review, in_state
 from caseflow.workflow import current_workflow

@@ -1,16 +1,15 @@
 """The admin page for API tokens: issue one for a user (secret shown once), revoke one."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
+from caseflow.admin import bp
 from caseflow.api import tokens
 from caseflow.api.forms import IssueTokenForm, RevokeTokenForm
 from caseflow.auth.access import roles_required
 from caseflow.extensions import db
 from caseflow.models import ApiToken, User
-
-bp = Blueprint("api_tokens", __name__, url_prefix="/admin/tokens")
 
 
 def _issue_form() -> IssueTokenForm:
@@ -21,20 +20,20 @@ def _issue_form() -> IssueTokenForm:
 
 
 def _page(form: IssueTokenForm, secret: str | None = None, status: int = 200):
-    return render_template("api/tokens.html", form=form, revoke_form=RevokeTokenForm(prefix="revoke"),
+    return render_template("admin/tokens.html", form=form, revoke_form=RevokeTokenForm(prefix="revoke"),
                            tokens=tokens.tokens_of(), secret=secret), status
 
 
-@bp.get("")
+@bp.get("/admin/tokens")
 @roles_required("admin")
-def index():
+def tokens_page():
     """List every token with its user, last use and state."""
     return _page(_issue_form())
 
 
-@bp.post("")
+@bp.post("/admin/tokens")
 @roles_required("admin")
-def issue():
+def issue_token():
     """Issue a token and show its secret once."""
     form = _issue_form()
     if not form.validate_on_submit():
@@ -50,9 +49,9 @@ def issue():
     return body, status, {"Cache-Control": "no-store"}
 
 
-@bp.post("/<int:token_id>/revoke")
+@bp.post("/admin/tokens/<int:token_id>/revoke")
 @roles_required("admin")
-def revoke(token_id: int):
+def revoke_token(token_id: int):
     """Revoke a token: its bearer is refused from now on."""
     form = RevokeTokenForm(prefix="revoke")
     if not form.validate_on_submit() or form.token_id.data != str(token_id):
@@ -62,4 +61,4 @@ def revoke(token_id: int):
         flash(f"Token {token.prefix}… of {token.user.email} revoked.", "success")
     else:
         flash(f"Token {token.prefix}… was revoked already.", "info")
-    return redirect(url_for("api_tokens.index"))
+    return redirect(url_for("admin.tokens_page"))
