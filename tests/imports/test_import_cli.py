@@ -74,7 +74,7 @@ def test_the_shipped_examples_import_into_the_demo_data(app, runner):
     workbook = runner.invoke(args=["import", str(examples / "partners-and-partnerships.xlsx"), "--dry-run",
                                    "--as", "admin@caseflow.test"])
     assert workbook.exit_code == 0, workbook.output
-    assert "3 partnerships ready to import" in workbook.stdout and "3 new partners, 0 matched" in workbook.stdout
+    assert "3 partnerships ready to import" in workbook.stdout and "4 new partners, 0 matched" in workbook.stdout
     for name in ("partners.csv", "partnerships.csv"):
         result = runner.invoke(args=["import", str(examples / name), "--as", "admin@caseflow.test"])
         assert result.exit_code == 0, result.output
