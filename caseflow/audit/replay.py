@@ -49,12 +49,3 @@ def replay(steps: Iterable[Step], moment: dt.datetime) -> Snapshot:
     # A change to None removes the fact, as the case's column is then empty.
     snapshot.facts = {c: v for c, v in snapshot.facts.items() if v is not None}
     return snapshot
-
-
-def as_json_value(value):
-    """A live column value in the form history stores it (dates ISO, decimals as text)."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    return str(value)

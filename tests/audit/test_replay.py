@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from caseflow.audit.moments import parse_moment
-from caseflow.audit.replay import Step, as_json_value, replay
+from caseflow.audit.replay import Step, replay
+from caseflow.workflow.projection import as_json_value
 from caseflow.clock import utcnow
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord
