@@ -27,8 +27,8 @@ STEP_COLUMNS = {
     "propose": ("title", "partner_id", "objectives", "results_for_children", "cooperation_form", "resources", "amount",
                 "currency", "office", "owner_id", "proposed_by_id", "proposed_start", "proposed_end"),
     "vet": ("reviewer_id",),
-    "agree": ("agreement_type", "agreement_reference", "agreement_recorded_by_id", "exit_deadline",
-              "review_interval_months"),
+    "agree": ("agreement_type", "agreement_reference", "agreement_signed_on", "agreement_recorded_by_id",
+              "exit_deadline", "review_interval_months", "exit_conditions"),
     "activate": ("actual_start", "next_review_due"),
 }
 
@@ -101,6 +101,7 @@ def populate_active_cases(url: str, n_cases: int, chunk: int = 10_000) -> None:
                 "proposed_end": start + dt.timedelta(days=730), "actual_start": start,
                 "next_review_due": start + dt.timedelta(days=90), "exit_deadline": start + dt.timedelta(days=730),
                 "review_interval_months": 3, "agreement_type": "pca", "agreement_reference": f"PCA/{case_id}",
+                "agreement_signed_on": start - dt.timedelta(days=10), "exit_conditions": "Targets missed twice.",
                 "agreement_recorded_by_id": 1, "history_seq": 4}
             # Each step's record carries the columns it set, as the engine writes them: verify rebuilds the
             # case from them.

@@ -16,7 +16,7 @@ CASE_COLUMNS = ("id", "title", "partner_id", "objectives", "results_for_children
                 "amount", "currency", "office", "owner_id", "proposed_by_id", "reviewer_id", "state", "version",
                 "proposed_start", "proposed_end", "actual_start", "next_review_due", "exit_deadline",
                 "exit_completion_due", "review_interval_months", "agreement_type", "agreement_reference",
-                "history_seq", "created_at", "updated_at")
+                "agreement_signed_on", "exit_conditions", "history_seq", "created_at", "updated_at")
 N_OFFICERS, N_REVIEWERS, N_PARTNERS = 60, 24, 5000
 
 
@@ -40,11 +40,15 @@ def _case(i: int, state: str, rng: random.Random, due: bool) -> tuple[tuple, tup
         deadline = end
     elif state == "exiting":
         completion = _day(rng.randint(1, 90))
+    # Agreed and later cases satisfy their states' invariants: signed before the start and never after today.
+    signed = None
+    if state not in ("proposed", "vetted"):
+        signed = min(dt.date.fromisoformat(start) - dt.timedelta(days=10), TODAY - dt.timedelta(days=1)).isoformat()
     created = f"{_day(-rng.randint(100, 1500))} 09:00:00.000000"
     row = (i, f"Partnership {i} for children", 1 + i % N_PARTNERS, "Objectives.", "Results for children.",
            "formal_partnership", "cash", 9000, "USD", office, owner, owner,
            None if state == "proposed" else reviewer, state, 4, start, end, actual, review, deadline, completion,
-           3, "pca", f"PCA/{i}", 0, created, created)
+           3, "pca", f"PCA/{i}", signed, "Targets missed twice." if signed else None, 0, created, created)
     open_review = (i, review, f"{review} 06:00:00.000000", "system:reviews_due", "Periodic review.") if state == "under_review" else None
     return row, open_review
 
