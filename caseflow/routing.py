@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from werkzeug.routing import IntegerConverter
 
-# Every id column is a 32-bit integer on both databases (caseflow.api.inputs.MAX_ID says the same): a larger
+# Every id column is a 32-bit integer on both databases (the API bounds ids in bodies and queries by it too): a larger
 # number is refused by PostgreSQL ("integer out of range") and, from 2**63, by SQLite's driver, as a 500.
 MAX_ID = 2**31 - 1
 

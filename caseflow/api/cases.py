@@ -9,13 +9,14 @@ from caseflow.api import bp
 from caseflow.api.auth import api_roles, api_user
 from caseflow.api.errors import ApiError
 from caseflow.api.idempotent import idempotent
-from caseflow.api.inputs import (MAX_ID, PAGING, choice, contains, date, integer, json_object, only_members,
+from caseflow.api.inputs import (PAGING, choice, contains, date, integer, json_object, only_members,
                                  optional_text, query_args, step_data, text)
 from caseflow.api.paging import page
 from caseflow.api.serialize import case_detail, case_summary, history_dict, outcome_dict
 from caseflow.auth.access import ANY_ROLE
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, Case, HistoryRecord, Organisation, User
+from caseflow.routing import MAX_ID
 from caseflow.workflow import Actor, CaseNotFound, current_workflow
 
 SORTS = {"created_at": Case.created_at, "updated_at": Case.updated_at, "title": Case.title,
@@ -67,7 +68,7 @@ def list_cases():
 
 def load_case(case_id: int) -> Case:
     """The case `case_id`, or raise CaseNotFound (404)."""
-    case = db.session.get(Case, case_id) if case_id <= MAX_ID else None
+    case = db.session.get(Case, case_id)  # the route's converter bounds case_id
     if case is None:
         raise CaseNotFound(f"There is no case {case_id}.")
     return case

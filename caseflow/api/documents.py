@@ -14,7 +14,7 @@ from caseflow.api.auth import api_roles, api_user
 from caseflow.api.cases import load_case
 from caseflow.api.errors import ApiError
 from caseflow.api.idempotent import idempotent
-from caseflow.api.inputs import MAX_ID, PAGING, query_args
+from caseflow.api.inputs import PAGING, query_args
 from caseflow.api.paging import page
 from caseflow.api.serialize import document_dict
 from caseflow.auth.access import ANY_ROLE
@@ -88,7 +88,7 @@ def upload_document(case_id: int):
 def download_document(case_id: int, document_id: int):
     """Download a document's file as an attachment under its original name."""
     load_case(case_id)
-    document = stored_document(case_id, document_id) if document_id <= MAX_ID else None
+    document = stored_document(case_id, document_id)  # the route's converter bounds the ids
     if document is None:
         raise ApiError(404, "NotFound", f"Case {case_id} has no document {document_id}.")
     return send_document(document)

@@ -12,7 +12,6 @@ from caseflow.workflow import values
 from caseflow.workflow.columns import COMMENT_MAX_LENGTH
 
 MAX_LIMIT = 100
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on every database
 
 
 def _clean_text(value: str) -> str:
