@@ -19,7 +19,8 @@ from caseflow.api.paging import page
 from caseflow.api.serialize import document_dict
 from caseflow.auth.access import ANY_ROLE
 from caseflow.documents.store import (UPLOAD_ROLES, DocumentRejected, attach_document, documents_query,
-                                      max_upload_bytes, stored_document, too_large_message)
+                                      max_upload_bytes, may_upload, stored_document, too_large_message,
+                                      upload_refusal)
 from caseflow.documents.views import send_document
 from caseflow.models import DOCUMENT_KINDS, Document
 
@@ -64,6 +65,8 @@ def _upload_parts() -> tuple[str, str, bytes, dict[str, str]]:
 def upload_document(case_id: int):
     """Attach a file to a case: multipart/form-data with `kind` and `file`."""
     case = load_case(case_id)
+    if not may_upload(api_user(), case):
+        raise ApiError(403, "NotAllowed", upload_refusal(api_user(), case))
     kind, filename, content, errors = _upload_parts()
     if errors:
         raise ApiError(422, "InvalidData", "The upload is not valid; nothing was stored.", fields=errors)

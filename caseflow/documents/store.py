@@ -14,6 +14,8 @@ from caseflow.clock import utcnow
 from caseflow.documents.sniff import ALLOWED, KIND_LABELS, sniff
 from caseflow.extensions import db
 from caseflow.models import DOCUMENT_KINDS, Case, Document, User, a_role
+from caseflow.workflow import current_workflow
+from caseflow.workflow.actor import Actor
 
 PARTIAL_PREFIX, PARTIAL_SUFFIX = ".", ".part"
 
@@ -29,9 +31,22 @@ class DocumentRejected(ValueError):
         self.field, self.message = field, message
 
 
-def may_upload(user) -> bool:
-    """Whether `user` may attach documents to cases."""
-    return bool(user and getattr(user, "is_authenticated", False) and user.role in UPLOAD_ROLES)
+def may_upload(user, case: Case | None = None) -> bool:
+    """Whether `user` may attach documents to cases at all, or to `case` when one is given.
+
+    Attaching a document is acting on the case (an agreement or an amendment document feeds its steps),
+    so the definition's ownership applies as it does to steps: an officer attaches to the cases they own.
+    """
+    if not (user and getattr(user, "is_authenticated", False) and user.role in UPLOAD_ROLES):
+        return False
+    return case is None or current_workflow().owns(case, Actor.of(user))
+
+
+def upload_refusal(user, case: Case) -> str:
+    """Why `user` may not attach documents to `case`, in one sentence."""
+    if not may_upload(user):
+        return f"{a_role(user.role)} may not attach documents."
+    return f"{case.reference} is not yours: an officer attaches documents only to the cases they own."
 
 
 def allowed_extensions() -> list[str]:
@@ -108,8 +123,8 @@ def attach_document(case: Case, kind: str, filename: str, content: bytes, user: 
     The bytes go under a temporary name first and take their real name only after the row is committed, so a
     crash leaves at most a temporary file (or, after the commit, a row whose file `sweep_orphans` puts in place).
     """
-    if not may_upload(user):
-        raise PermissionError(f"{a_role(user.role)} may not attach documents.")
+    if not may_upload(user, case):
+        raise PermissionError(upload_refusal(user, case))
     name, content_type = check_upload(kind, filename, content)
     folder = upload_folder()
     folder.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,8 @@ from caseflow.documents import bp
 from caseflow.documents.forms import DocumentForm
 from caseflow.documents.sniff import ALLOWED
 from caseflow.documents.store import (UPLOAD_ROLES, DocumentRejected, attach_document, documents_of, max_upload_bytes,
-                                      may_upload, path_of, size_label, stored_document, too_large_message)
+                                      may_upload, path_of, size_label, stored_document, too_large_message,
+                                      upload_refusal)
 from caseflow.extensions import db
 from caseflow.models import DOCUMENT_KINDS, Case, Document
 
@@ -43,6 +44,8 @@ def index(case_id: int):
 def upload(case_id: int):
     """Attach an uploaded file to a case."""
     case = db.get_or_404(Case, case_id)
+    if not may_upload(current_user, case):
+        abort(403, description=upload_refusal(current_user, case))
     form = DocumentForm()
     if form.validate_on_submit():
         upload_file = form.file.data
@@ -65,6 +68,8 @@ def too_large(error):
     case = db.session.get(Case, case_id) if case_id else None
     if case is None:
         return too_large_message(), 413
+    if not may_upload(current_user, case):
+        return Forbidden(upload_refusal(current_user, case))
     form = DocumentForm(formdata=None)
     form.file.errors = [too_large_message()]
     return render_template("documents/index.html", case=case, document_form=form), 413

@@ -95,6 +95,14 @@ def test_auditors_and_admins_may_not_upload(app, api, cases, who):
     assert stored_documents() == 0
 
 
+def test_an_officer_uploads_only_to_the_cases_they_own(app, api, cases):
+    case = cases.propose()  # owned by officer
+    response = upload(api("officer2"), case.id)
+    assert response.status_code == 403
+    assert response.json["error"] == "NotAllowed" and "is not yours" in response.json["message"]
+    assert stored_documents() == 0 and stored_files(app) == []
+
+
 @pytest.mark.parametrize("change, field, message", [
     ({"kind": "contract"}, "kind",
      "must be one of signed_agreement, review_report, exit_plan, termination_note, other"),

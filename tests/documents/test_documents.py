@@ -27,8 +27,8 @@ def uploaded_files(app) -> list[Path]:
     return [p for p in folder.iterdir() if p.is_file()] if folder.exists() else []
 
 
-@pytest.mark.parametrize("who", ["officer", "officer2", "reviewer"])
-def test_officers_and_reviewers_attach_a_document_stored_under_a_random_name(app, users, cases, sign_in, who):
+@pytest.mark.parametrize("who", ["officer", "reviewer"])
+def test_the_owner_and_reviewers_attach_a_document_stored_under_a_random_name(app, users, cases, sign_in, who):
     case = cases.propose()
     response = upload(sign_in(users[who]), case, PDF, "PCA 2026-001 signed.pdf")
     assert response.status_code == 303
@@ -40,6 +40,21 @@ def test_officers_and_reviewers_attach_a_document_stored_under_a_random_name(app
     [stored] = uploaded_files(app)
     assert stored.name == document.stored_name and "PCA" not in stored.name and len(stored.name) == 40
     assert stored.read_bytes() == PDF
+
+
+def test_an_officer_attaches_nothing_to_a_case_someone_else_owns_until_it_is_reassigned(app, users, cases, sign_in, client):
+    case = cases.propose()  # owned by officer
+    colleague = sign_in(users["officer2"])
+    page = colleague.get(f"/cases/{case.id}/documents").get_data(as_text=True)
+    assert 'name="file"' not in page  # no form offered...
+    refused = upload(colleague, case, PDF, "PCA 2026-001 signed.pdf")  # ...and the route refuses on its own
+    assert refused.status_code == 403
+    assert "is not yours" in refused.get_data(as_text=True)
+    assert stored_documents() == 0 and uploaded_files(app) == []
+
+    cases.workflow.fire(case.id, "reassign", cases.actor("reviewer"), {"owner": users["officer2"].id, "reason": "Leave."})
+    assert upload(sign_in(users["officer2"]), case, PDF, "PCA 2026-001 signed.pdf").status_code == 303
+    assert stored_documents() == 1
 
 
 def test_the_case_page_lists_documents_and_offers_the_form_to_those_who_may_upload(app, users, cases, sign_in, client):
