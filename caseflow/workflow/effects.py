@@ -49,7 +49,13 @@ def schedule_first_review(ctx: StepContext):
 
 @effect
 def open_review(ctx: StepContext):
-    ctx.review_open = {"due_on": ctx.case.next_review_due or ctx.today, "reason": ctx.data.get("reason")}
+    # A review begun before its date (a flagged partner, a concern) is due the day it begins, so it
+    # heads the reviewers' queue beside the overdue ones instead of waiting behind its old date.
+    scheduled = ctx.case.next_review_due
+    due = min(scheduled, ctx.today) if scheduled else ctx.today
+    if due != scheduled:
+        ctx.changes["next_review_due"] = due
+    ctx.review_open = {"due_on": due, "reason": ctx.data.get("reason")}
 
 
 @effect

@@ -41,19 +41,19 @@ class CaseProjection:
         """Take one record (in seq order) into account; raise ValueError when its data is not a step's JSON."""
         parsed = json.loads(r.data)
         fields = parsed.get("fields") or {}
-        due_before = self.facts.get("next_review_due")
         for column, (_before, after) in (parsed.get("changes") or {}).items():
             self.facts[column] = after
         if r.from_state == UNDER_REVIEW and r.to_state != UNDER_REVIEW and self.reviews:
             self.reviews[-1].update(completed_at=r.at, completed_by_id=r.actor_user_id, outcome=r.trigger,
                                     progress=fields.get("progress"), recommendation=fields.get("recommendation"))
         if r.to_state == UNDER_REVIEW and r.from_state != UNDER_REVIEW:
-            self.reviews.append(_opened(r, fields, due_before))
+            # The review is due on the case's review date as the opening step left it (open_review).
+            self.reviews.append(_opened(r, fields, self.facts.get("next_review_due")))
         self.first_at = self.first_at or r.at
         self.last_at = r.at
 
 
-def _opened(r, fields: dict, due_before) -> dict:
+def _opened(r, fields: dict, review_date) -> dict:
     """The review a record opens, as the open_review effect (or the import) wrote it."""
     review = dict.fromkeys(REVIEW_COLUMNS)
     review.update(opened_at=r.at, opened_by=r.actor)
@@ -64,7 +64,7 @@ def _opened(r, fields: dict, due_before) -> dict:
         else:
             review.update({k: v for k, v in recorded.items() if k in ("due_on", "reason")})
     else:
-        review.update(due_on=due_before or r.at.date().isoformat(), reason=fields.get("reason"))
+        review.update(due_on=review_date or r.at.date().isoformat(), reason=fields.get("reason"))
     return review
 
 

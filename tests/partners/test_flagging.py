@@ -9,7 +9,11 @@ from sqlalchemy import func, select
 from caseflow import models
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, Notification, Organisation
+from caseflow.clock import today
+from caseflow.models import Review
+from caseflow.reviews.due import queue_query
 from caseflow.workflow import Actor, current_workflow
+from caseflow.workflow.chain import verify_chains
 
 RUNNING = ("vetted", "agreed", "active", "under_review", "exiting")
 
@@ -107,3 +111,17 @@ def test_officers_and_auditors_may_not_flag(client, users, sign_in, tostan, part
     assert response.status_code == 403
     assert not db.session.get(Organisation, tostan.id).sanctions_flag and _notices() == []
     assert db.session.get(Case, partnerships["active"].id).state == "active"
+
+
+def test_a_review_a_flag_opens_is_due_the_day_of_the_flag_and_heads_the_queue(client, users, sign_in, cases, tostan,
+                                                                            partnerships):
+    scheduled = db.session.get(Case, partnerships["active"].id).next_review_due
+    assert scheduled > today()  # a periodic review months away
+    sign_in(users["reviewer2"])
+    _flag(client, tostan, sanctions_flag=True)
+    flagged = db.session.get(Case, partnerships["active"].id)
+    review = db.session.scalar(select(Review).where(Review.case_id == flagged.id))
+    assert flagged.next_review_due == review.due_on == today()
+    queue = db.session.scalars(queue_query(today())).all()
+    assert queue[0].id == flagged.id  # before the case that was already under review with a later date
+    assert verify_chains(db.session, case_id=flagged.id).ok  # the earlier date is a fact of the history
