@@ -16,6 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("CASEFLOW_INSTANCE_PATH") or str(ROOT / "instance"),
                 template_folder=str(ROOT / "templates"))
     app.config.update(build_config(Path(app.instance_path), test_config))
+    trust_proxies(app)
     register_extensions(app)
     register_converters(app)
     register_blueprints(app)
@@ -28,6 +29,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         with app.app_context():
             check_reachable(db.engine)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind CASEFLOW_PROXY_COUNT proxies, take the client's address, scheme and host from their headers,
+    so the sign-in limits count people, not the proxy, and links and secure cookies use https."""
+    count = app.config["CASEFLOW_PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:

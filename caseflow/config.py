@@ -22,14 +22,17 @@ def _env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _env_int(name: str, default: int) -> int:
+def _env_int(name: str, default: int, minimum: int | None = None) -> int:
     value = os.environ.get(name)
     if value is None:
         return default
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+    if minimum is not None and number < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {number}")
+    return number
 
 
 def _check_timezone(name: str) -> None:
@@ -97,6 +100,12 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": dt.timedelta(days=_env_int("CASEFLOW_REMEMBER_DAYS", 30)),
+        # A session without "Keep me signed in" ends after this long without a request, and this long after
+        # sign-in whatever happens (OWASP ASVS 4.0.3, V3.3).
+        "CASEFLOW_SESSION_IDLE_MINUTES": _env_int("CASEFLOW_SESSION_IDLE_MINUTES", 60, minimum=1),
+        "CASEFLOW_SESSION_MAX_HOURS": _env_int("CASEFLOW_SESSION_MAX_HOURS", 12, minimum=1),
+        # How many proxies in front of the app set X-Forwarded-For/-Proto/-Host (0: trust none of them).
+        "CASEFLOW_PROXY_COUNT": _env_int("CASEFLOW_PROXY_COUNT", 0, minimum=0),
         "FORCE_HTTPS": _env_flag("CASEFLOW_FORCE_HTTPS", False),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         "BOOTSTRAP_SERVE_LOCAL": True,

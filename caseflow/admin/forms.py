@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from caseflow.admin.service import EMAIL_PATTERN, MIN_PASSWORD_LENGTH
+from caseflow.admin.service import EMAIL_PATTERN
+from caseflow.auth.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 from caseflow.models import ROLE_LABELS
 
 
@@ -14,8 +15,9 @@ class NewUserForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     role = SelectField("Role", choices=dict(ROLE_LABELS))
     office = StringField("Office", validators=[Optional(), Length(max=120)])
-    password = PasswordField("Password", validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200,
-                             message=f"at least {MIN_PASSWORD_LENGTH} characters")])
+    password = PasswordField("Password", validators=[
+        InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH,
+                                message=f"{MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters")])
     submit = SubmitField("Create the user")
 
 

@@ -5,11 +5,11 @@ import re
 
 from sqlalchemy import func, select
 
+from caseflow.auth.passwords import password_problem
 from caseflow.extensions import db
 from caseflow.models import ROLES, User
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-MIN_PASSWORD_LENGTH = 10
 
 
 class UserRejected(ValueError):
@@ -27,8 +27,8 @@ def create_user(email: str, role: str, password: str, name: str | None = None, o
         raise UserRejected("email", f"'{email}' is not an e-mail address such as name@example.org")
     if role not in ROLES:
         raise UserRejected("role", f"'{role}' is not a role: one of {', '.join(ROLES)}")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserRejected("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if (problem := password_problem(password)) is not None:
+        raise UserRejected("password", problem)
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
         raise UserRejected("email", f"A user {email} exists already.")
     user = User(email=email, role=role, name=(name or "").strip() or email.split("@")[0], office=office or None)
@@ -48,8 +48,8 @@ def set_active(user: User, active: bool) -> None:
 
 def reset_password(user: User, password: str) -> None:
     """Give `user` a new password and commit: their sessions end, and failed sign-ins no longer hold them back."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserRejected("password", f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    if (problem := password_problem(password)) is not None:
+        raise UserRejected("password", problem)
     user.set_password(password)
     user.failed_sign_ins, user.sign_in_blocked_until = 0, None
     db.session.commit()

@@ -1,12 +1,12 @@
 """Sign-in: loading the signed-in user for Flask-Login, and the sign-in pages."""
 from flask import Blueprint
 
+from caseflow.auth.expiry import check_session
 from caseflow.extensions import db, login_manager
+from caseflow.routing import MAX_ID
 
 bp = Blueprint("auth", __name__)
-
-
-MAX_ID = 2**63 - 1
+bp.before_app_request(check_session)
 
 
 @login_manager.user_loader

@@ -39,7 +39,7 @@ def authenticate(email: str, password: str) -> User | None:
         user.failed_sign_ins, user.sign_in_blocked_until, user.last_login_at = 0, None, now
         user.session_token, signed_in = user.session_token or new_session_token(), user
     else:
-        _count_failure(user, now)
+        count_failure(user, now)
         signed_in = None
     db.session.commit()
     return signed_in
@@ -60,7 +60,7 @@ def delay_after(failures: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(window, 2 ** min(failures - free - 1, 32)))
 
 
-def _count_failure(user: User, now: dt.datetime) -> None:
+def count_failure(user: User, now: dt.datetime) -> None:
     """Count a failed sign-in on the account (one UPDATE, so parallel failures all count) and set its wait."""
     db.session.execute(update(User).where(User.id == user.id).values(failed_sign_ins=User.failed_sign_ins + 1))
     db.session.refresh(user, ["failed_sign_ins"])

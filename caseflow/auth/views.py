@@ -5,10 +5,11 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
-from caseflow.auth import bp
-from caseflow.auth.forms import LoginForm, LogoutForm
+from caseflow.auth import bp, expiry
+from caseflow.auth.forms import LoginForm, LogoutForm, PasswordChangeForm
+from caseflow.auth.passwords import change_own_password
 from caseflow.auth.signin import authenticate
 from caseflow.extensions import db, limiter
 
@@ -43,6 +44,7 @@ def login():
         if user is not None:
             _renew_csrf_token()
             login_user(user, remember=form.remember.data)
+            expiry.start(form.remember.data)
             flash(f"Welcome, {user.name}.", "success")
             return redirect(safe_next(form.next.data) or url_for("dashboard.index"))
         g.login_failed = True
@@ -62,6 +64,27 @@ def logout():
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["CASEFLOW_LOGIN_LIMIT"], methods=["POST"], deduct_when=_login_failed)
+def change_password():
+    """Let the signed-in user change their own password; this session goes on, every other one ends."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        refusals = change_own_password(current_user, form.current_password.data, form.new_password.data)
+        if not refusals:
+            # Signed in again under the new session token, so this session goes on while the others end.
+            login_user(current_user._get_current_object(), remember=bool(session.get(expiry.KEPT)))
+            expiry.start(bool(session.get(expiry.KEPT)))
+            flash("Your password is changed. Any other session of yours has ended.", "success")
+            return redirect(url_for("dashboard.index"), code=303)
+        g.login_failed = "current_password" in refusals
+        for field, message in refusals.items():
+            form[field].errors.append(message)
+    status = 422 if form.errors else 200
+    return render_template("auth/password.html", form=form), status
 
 
 def _renew_csrf_token() -> None:
