@@ -5,9 +5,10 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from caseflow.auth import bp, expiry
+from caseflow.auth.access import ANY_ROLE, roles_required
 from caseflow.auth.forms import LoginForm, LogoutForm, PasswordChangeForm
 from caseflow.auth.passwords import change_own_password
 from caseflow.auth.signin import authenticate
@@ -67,7 +68,7 @@ def logout():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@roles_required(*ANY_ROLE)
 @limiter.limit(lambda: current_app.config["CASEFLOW_LOGIN_LIMIT"], methods=["POST"], deduct_when=_login_failed)
 def change_password():
     """Let the signed-in user change their own password; this session goes on, every other one ends."""

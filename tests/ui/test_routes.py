@@ -19,8 +19,8 @@ ROLES = ["anonymous", "officer", "reviewer", "auditor", "admin"]
 #: A role under test: each of ROLES, and an officer who does not own the case ("officer2" in the fixtures).
 NOT_OWNER = "officer, not the owner"
 USER_OF = {NOT_OWNER: "officer2"}
-#: The pages that act on one case as its steps: an officer who does not own the case is refused them.
-STEP_ROUTES = {"cases.fire"}
+#: The pages that act on one case (its steps, attaching a document): an officer who does not own it is refused them.
+STEP_ROUTES = {"cases.fire", "documents.upload"}
 
 
 @pytest.fixture
