@@ -23,8 +23,11 @@ demo: db
 run: demo
 	$(BIN)/caseflow serve
 
+# Tests run in parallel, one process per core (pytest-xdist), each on its own databases; TEST_WORKERS=0 runs them
+# in one process. A module's tests stay together where they share an expensive fixture (xdist_group marks).
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # The fuzz test of every route, long and random (CI runs 400 reproducible requests per database).
 FUZZ_EXAMPLES ?= 5000

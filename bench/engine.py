@@ -21,7 +21,8 @@ from bench._data import DATA, bench_app, populate_active_cases, postgres_availab
 from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.workflow import Actor, current_workflow
-from caseflow.workflow.chain import record_hash, verify_chains
+from caseflow.workflow.chain import record_hash
+from caseflow.workflow.chain_verify import verify_chains
 from caseflow.workflow.step_data import canonical_json
 
 #: Engine and floor runs alternate this many times; the medians are reported.

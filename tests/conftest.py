@@ -16,7 +16,29 @@ from caseflow.config import normalize_database_url
 from caseflow.extensions import db
 from tests.factories import CaseFactory, make_users
 
-POSTGRES_URL = normalize_database_url(os.environ.get("CASEFLOW_TEST_POSTGRES_URL") or "") or None
+
+
+def _worker_database(url: str | None) -> str | None:
+    """The PostgreSQL database of this pytest-xdist worker: `<name>_gw0`, `<name>_gw1`, … (made if missing),
+    so that parallel workers never truncate each other's tables; the URL itself without xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).first():
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+POSTGRES_URL = _worker_database(normalize_database_url(os.environ.get("CASEFLOW_TEST_POSTGRES_URL") or "") or None)
 BACKENDS = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord
 from caseflow.workflow import Actor
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain_verify import verify_chains
 from tests.concurrency_worker import fire_in_process, outcome_of_firing
 from tests.factories import VETTING
 

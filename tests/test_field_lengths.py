@@ -9,7 +9,8 @@ from caseflow import ROOT
 from caseflow.extensions import db
 from caseflow.workflow import current_workflow
 from caseflow.workflow.columns import NEW_PARTNER_COLUMNS, fields_too_long, landing_columns, longest_value
-from caseflow.workflow.definition import DefinitionError, load_definition
+from caseflow.workflow.definition import DefinitionError
+from caseflow.workflow.definition_loader import load_definition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.guards import GUARDS
 

@@ -7,8 +7,9 @@ from sqlalchemy.exc import DBAPIError
 
 from caseflow.extensions import db
 from caseflow.models import HistoryRecord
-from caseflow.workflow import chain
-from caseflow.workflow.chain import record_hash, verify_chains
+from caseflow.workflow import chain_verify as chain
+from caseflow.workflow.chain import record_hash
+from caseflow.workflow.chain_verify import verify_chains
 
 
 def records_of(case_id):

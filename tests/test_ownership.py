@@ -11,7 +11,7 @@ from caseflow.audit.replay import changes_of
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, Notification
 from caseflow.workflow import Actor, GuardFailed, NotAllowed, current_workflow
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain_verify import verify_chains
 from tests.ui.conftest import text_of
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from caseflow import ROOT, create_app
 from caseflow.cli import serve as serve_module
 from caseflow.extensions import db
-from caseflow.workflow.definition import load_definition
+from caseflow.workflow.definition_loader import load_definition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.guards import GUARDS
 from caseflow.workflow.startup import CODE_STATES, CODE_TRIGGERS, code_problems

@@ -9,7 +9,8 @@ from caseflow import create_app
 from caseflow.config import ConfigError
 from caseflow.models import Case
 from caseflow.workflow import load_workflow
-from caseflow.workflow.definition import TIMER_DEFAULTS, DefinitionError, load_definition
+from caseflow.workflow.definition import TIMER_DEFAULTS, DefinitionError
+from caseflow.workflow.definition_loader import load_definition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.guards import GUARDS
 

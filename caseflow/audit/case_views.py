@@ -14,7 +14,7 @@ from caseflow.clock import utcnow
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord
 from caseflow.workflow import current_workflow
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain_verify import verify_chains
 
 # Full Content-Type values, passed as content_type: as a mimetype Werkzeug would add a second charset.
 MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}

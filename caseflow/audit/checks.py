@@ -14,7 +14,8 @@ from sqlalchemy import select
 from caseflow.audit.cells import from_spreadsheet_safe
 from caseflow.checkpoints import read_log
 from caseflow.models import HistoryRecord
-from caseflow.workflow.chain import hash_format_of, verify_chains
+from caseflow.workflow.chain import hash_format_of
+from caseflow.workflow.chain_verify import verify_chains
 
 
 @dataclass

@@ -15,7 +15,7 @@ from caseflow.extensions import db
 from caseflow.jobs.history_check import last_check
 from caseflow.models import PARTNER_TYPES, Case
 from caseflow.workflow import current_workflow
-from caseflow.workflow.chain import BrokenRecord, VerifyResult, verify_chains
+from caseflow.workflow.chain_verify import BrokenRecord, VerifyResult, verify_chains
 
 
 def _filter_form() -> tuple[LogFilterForm, LogFilter | None]:

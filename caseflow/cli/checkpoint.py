@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 
 from caseflow.checkpoints import CheckpointBroken, KeyUnavailable, latest_anchor, prove, write_checkpoint
 from caseflow.extensions import db
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain_verify import verify_chains
 
 
 @click.group("checkpoint", invoke_without_command=True)

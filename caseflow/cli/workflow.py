@@ -12,7 +12,7 @@ from caseflow.clock import today
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, User
 from caseflow.workflow import Actor, WorkflowError, current_workflow
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain_verify import verify_chains
 from caseflow.workflow.conformance import stored_breaches
 
 

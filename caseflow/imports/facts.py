@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from caseflow.workflow.context import add_months
-from caseflow.workflow.invariants import INVARIANTS, CaseFacts, broken, for_import
+from caseflow.workflow.case_facts import CaseFacts
+from caseflow.workflow.invariants import INVARIANTS, broken, for_import
 
 # States a case reaches only through `agree`, and those it reaches only after `activate`.
 AGREED_STATES = ("agreed", "active", "under_review", "exiting")

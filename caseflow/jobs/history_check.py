@@ -17,7 +17,7 @@ from caseflow.notifications.write import notify
 from caseflow.jobs.result import SweepResult
 from caseflow.models import Case, SweepRun, User
 from caseflow.checkpoints import CheckpointBroken, latest_anchor, write_checkpoint
-from caseflow.workflow.chain import BrokenRecord, VerifyResult, verify_chains
+from caseflow.workflow.chain_verify import BrokenRecord, VerifyResult, verify_chains
 
 log = logging.getLogger("caseflow.jobs")
 NAME = "history_check"

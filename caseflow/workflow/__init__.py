@@ -8,7 +8,8 @@ from flask import current_app
 from caseflow.config import ConfigError
 from caseflow.workflow import integrity  # noqa: F401 - refuses ORM writes around the engine
 from caseflow.workflow.actor import Actor
-from caseflow.workflow.definition import DefinitionError, load_definition
+from caseflow.workflow.definition import DefinitionError
+from caseflow.workflow.definition_loader import load_definition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.engine import ImportRow, Outcome, Workflow
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed, WorkflowError

@@ -10,7 +10,8 @@ from sqlalchemy.orm import joinedload
 
 from caseflow.models import Case
 from caseflow.workflow.definition import WorkflowDefinition
-from caseflow.workflow.invariants import CaseFacts, broken_in_state
+from caseflow.workflow.case_facts import CaseFacts
+from caseflow.workflow.invariants import broken_in_state
 
 
 @dataclass(frozen=True)

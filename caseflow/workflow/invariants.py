@@ -6,11 +6,11 @@ their state's. Each predicate returns None when the case satisfies it, or the re
 """
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from caseflow.workflow.case_facts import CaseFacts
 from caseflow.workflow.definition import WorkflowDefinition
 
 
@@ -33,49 +33,6 @@ def invariant(column: str, *reads: str):
         return fn
 
     return register
-
-
-@dataclass(frozen=True)
-class CaseFacts:
-    """What an invariant sees: the case's columns, its partner, its state's label, today, the definition."""
-
-    values: Callable[[str], object]
-    partner_of: Callable[[], object | None]  # read only by the invariants that need the partner
-    label: str
-    today: dt.date
-    definition: WorkflowDefinition
-
-    def value(self, column: str):
-        """The column's value."""
-        return self.values(column)
-
-    @property
-    def partner(self):
-        """The case's partner (an Organisation), or None when unknown."""
-        return self.partner_of()
-
-    @classmethod
-    def of_step(cls, ctx, dest: str) -> "CaseFacts":
-        """The case as the step in `ctx` would leave it."""
-        def partner():
-            return ctx.partner if ctx.partner is not None else getattr(ctx.case, "partner", None)
-        return cls(ctx.value, partner, _label(ctx.definition, dest), ctx.today, ctx.definition)
-
-    @classmethod
-    def of_case(cls, case, definition: WorkflowDefinition, today: dt.date) -> "CaseFacts":
-        """A stored case (a Case row), as `caseflow check` reads it."""
-        return cls(lambda c: getattr(case, c, None), lambda: case.partner, _label(definition, case.state), today,
-                   definition)
-
-    @classmethod
-    def of_columns(cls, columns: dict, partner, state: str, definition: WorkflowDefinition,
-                   today: dt.date) -> "CaseFacts":
-        """A case not stored yet, as columns (an import's row)."""
-        return cls(columns.get, lambda: partner, _label(definition, state), today, definition)
-
-
-def _label(definition: WorkflowDefinition, state: str) -> str:
-    return definition.states.get(state, state)
 
 
 def broken(facts: CaseFacts, names, skip: set[str] = frozenset()) -> list[tuple[str, str]]:

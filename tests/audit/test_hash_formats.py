@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, User
-from caseflow.workflow.chain import hash_format_of, record_hash, verify_chains
+from caseflow.workflow.chain import hash_format_of, record_hash
+from caseflow.workflow.chain_verify import verify_chains
 
 
 def _records(case_id: int) -> list:

@@ -15,7 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from caseflow.checkpoints import latest_anchor, write_checkpoint
 from caseflow.extensions import db
 from caseflow.models import Case, Document, HistoryRecord, Review
-from caseflow.workflow.chain import record_hash, verify_chains
+from caseflow.workflow.chain import record_hash
+from caseflow.workflow.chain_verify import verify_chains
 
 #: The columns edited, per table. A row's id is its name, not a fact it states: ids are left alone.
 EDITED = {

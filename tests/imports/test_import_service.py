@@ -11,7 +11,7 @@ from caseflow.imports import service
 from caseflow.imports.service import dry_run, import_file, load_file
 from caseflow.models import Case, HistoryRecord, Organisation, Review
 from caseflow.workflow import Actor, NotAllowed, current_workflow
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain_verify import verify_chains
 from tests.imports.conftest import CASE_HEADER, PARTNER_HEADER, case_row, partner_row
 
 

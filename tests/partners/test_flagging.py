@@ -13,7 +13,7 @@ from caseflow.clock import today
 from caseflow.models import Review
 from caseflow.reviews.due import queue_query
 from caseflow.workflow import Actor, current_workflow
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain_verify import verify_chains
 
 RUNNING = ("vetted", "agreed", "active", "under_review", "exiting")
 

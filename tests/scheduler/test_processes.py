@@ -17,7 +17,7 @@ from caseflow.clock import utcnow
 from caseflow.extensions import db
 from caseflow.jobs.leader import LEASE_NAME
 from caseflow.models import Case, HistoryRecord, Notification, SchedulerLease, SweepRun
-from caseflow.workflow.chain import verify_chains
+from caseflow.workflow.chain_verify import verify_chains
 
 WAIT = 90  # seconds before giving up on the schedulers (they tick every 0.3 s)
 
