@@ -70,8 +70,9 @@ def register_blueprints(app: Flask) -> None:
                           partners, reviews, ui)
 
     for feature in (ui, auth, dashboard, cases, partners, reviews, notifications, admin, documents, comments, imports,
-                    audit, api):
+                    audit):
         app.register_blueprint(feature.bp)
+    api.register(app)  # through flask-smorest, which builds the OpenAPI document from the endpoints
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,22 +1,22 @@
 """The cases endpoints: list and filter, read one, propose, fire a transition, read its history."""
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import url_for
+from marshmallow import fields, validate
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from caseflow.api import bp
+from caseflow.api import bp, schemas
 from caseflow.api.auth import api_roles, api_user
-from caseflow.api.errors import ApiError
+from caseflow.api.fields import Id, IsoDate, PageQuery, StateName, Text
 from caseflow.api.idempotent import idempotent
-from caseflow.api.inputs import (PAGING, choice, contains, date, integer, json_object, only_members,
-                                 optional_text, query_args, step_data, text)
-from caseflow.api.paging import page
-from caseflow.api.serialize import case_detail, case_summary, history_dict, outcome_dict
+from caseflow.api.paging import contains, page
+from caseflow.api.parsing import read_json
+from caseflow.api.refusals import IDEMPOTENCY_KEY, REPLAYED, refuses
+from caseflow.api.requests import ProposeRequest, TransitionRequest
 from caseflow.auth.access import ANY_ROLE
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, Case, HistoryRecord, Organisation, User
-from caseflow.routing import MAX_ID
 from caseflow.workflow import Actor, CaseNotFound, current_workflow
 
 SORTS = {"created_at": Case.created_at, "updated_at": Case.updated_at, "title": Case.title,
@@ -24,11 +24,22 @@ SORTS = {"created_at": Case.created_at, "updated_at": Case.updated_at, "title": 
 SORT_CHOICES = tuple(SORTS) + tuple("-" + s for s in SORTS)
 
 
-def _list_filters() -> dict:
-    wf = current_workflow()
-    return {"state": choice(tuple(wf.definition.states)), "partner_id": integer(1, MAX_ID),
-            "partner_type": choice(tuple(PARTNER_TYPES)), "office": text(120), "owner": text(254),
-            "due_before": date, "q": text(200), "sort": choice(SORT_CHOICES), **PAGING}
+class CaseQuery(PageQuery):
+    state = StateName()
+    partner_id = Id()
+    partner_type = fields.String(validate=validate.OneOf(list(PARTNER_TYPES)))
+    office = Text(120, metadata={"description": "The office, exactly."})
+    owner = Text(254, metadata={"description": "The owner's e-mail."})
+    due_before = IsoDate(metadata={"description": "Next review due on or before this date."})
+    q = Text(200, metadata={"description": "Text in the title or the partner's name."})
+    sort = fields.String(validate=validate.OneOf(SORT_CHOICES),
+                         metadata={"description": "A column, descending with a leading minus. Default -created_at."})
+
+
+def step_body(name: str) -> dict:
+    """The documented JSON body of a step endpoint: the component built from the workflow definition."""
+    return {"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"$ref": f"#/components/schemas/{name}"}}}}, "parameters": [IDEMPOTENCY_KEY]}
 
 
 def _filtered(args: dict):
@@ -58,12 +69,14 @@ def _filtered(args: dict):
 
 
 @bp.get("/cases")
+@refuses(400, 401)
 @api_roles(*ANY_ROLE)
-def list_cases():
-    """List the cases matching the filters, a page at a time."""
-    args = query_args(_list_filters())
+@bp.arguments(CaseQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.CasePage)
+def list_cases(**args):
+    """List and filter cases, a page at a time."""
     rows, meta = page(_filtered(args), args, "api.list_cases")
-    return jsonify(items=[case_summary(c) for c in rows], **meta)
+    return {"items": rows, **meta}
 
 
 def load_case(case_id: int) -> Case:
@@ -75,59 +88,60 @@ def load_case(case_id: int) -> Case:
 
 
 @bp.get("/cases/<int:case_id>")
+@refuses(401, 404)
 @api_roles(*ANY_ROLE)
+@bp.response(200, schemas.CaseDetail)
 def get_case(case_id: int):
     """Read one case, its facts, and the triggers the caller may fire now."""
-    return jsonify(case_detail(load_case(case_id), api_user()))
+    return load_case(case_id)
 
 
 @bp.post("/cases")
+@refuses(400, 401, 403, 409, 415, 422)
 @api_roles("officer")
 @idempotent
+@bp.doc(**step_body("ProposeRequest"))
+@bp.response(201, schemas.TransitionResult, description="The case was created in state proposed.",
+             headers={"Location": {"description": "The new case's URL.", "schema": {"type": "string"}},
+                      "Idempotent-Replayed": REPLAYED})
 def propose_case():
-    """Propose a partnership: {"data": {...propose form...}, "comment": "..."}."""
-    body, errors = json_object(), {}
-    only_members(body, {"data", "comment"}, errors)
-    data, comment = step_data(body.get("data"), errors), optional_text(body, "comment", errors)
-    if errors:
-        raise ApiError(422, "InvalidData", "The request is not valid.", fields=errors)
-    outcome = current_workflow().propose(Actor.of(api_user()), data, comment=comment)
-    case = load_case(outcome.case_id)
-    response = jsonify(outcome=outcome_dict(outcome), case=case_detail(case, api_user()))
-    response.status_code = 201
-    response.headers["Location"] = url_for("api.get_case", case_id=case.id)
-    return response
+    """Propose a partnership (officers): {"data": {...the propose form...}, "comment": "..."}."""
+    body = read_json(ProposeRequest())
+    outcome = current_workflow().propose(Actor.of(api_user()), body["data"], comment=body["comment"])
+    return transition_answer(outcome), 201, {"Location": url_for("api.get_case", case_id=outcome.case_id)}
 
 
 @bp.post("/cases/<int:case_id>/transitions")
+@refuses(400, 401, 403, 404, 409, 415, 422)
 @api_roles("officer", "reviewer", "admin")
 @idempotent
+@bp.doc(**step_body("TransitionRequest"))
+@bp.response(200, schemas.TransitionResult, description="The case moved; the outcome and the case as it is now.",
+             headers={"Idempotent-Replayed": REPLAYED})
 def fire_transition(case_id: int):
-    """Fire a trigger on a case through the engine: {"trigger", "data", "expected_version", "comment"}."""
-    body, errors = json_object(), {}
-    only_members(body, {"trigger", "data", "expected_version", "comment"}, errors)
-    trigger = body.get("trigger")
-    if not isinstance(trigger, str) or not trigger:
-        errors["trigger"] = "is required: the name of a step, such as 'vet'"
-    expected = body.get("expected_version")
-    if expected is not None and (isinstance(expected, bool) or not isinstance(expected, int)):
-        errors["expected_version"] = "must be a whole number: the case's version as you saw it"
-    data, comment = step_data(body.get("data"), errors), optional_text(body, "comment", errors)
-    if errors:
-        raise ApiError(422, "InvalidData", "The request is not valid.", fields=errors)
+    """Fire a trigger on a case: pass expected_version, the case's version as you read it, so a change made by
+    someone else in between answers 409. An officer who does not own the case, or a role the step does not name,
+    is answered 403."""
+    body = read_json(TransitionRequest())
     load_case(case_id)
-    outcome = current_workflow().fire(case_id, trigger, Actor.of(api_user()), data,
-                                      expected_version=expected, comment=comment)
-    return jsonify(outcome=outcome_dict(outcome), case=case_detail(load_case(case_id), api_user()))
+    outcome = current_workflow().fire(case_id, body["trigger"], Actor.of(api_user()), body["data"],
+                                      expected_version=body["expected_version"], comment=body["comment"])
+    return transition_answer(outcome)
+
+
+def transition_answer(outcome) -> dict:
+    """The answer to a step: its outcome and the case as it is after it."""
+    return {"outcome": outcome, "case": load_case(outcome.case_id)}
 
 
 @bp.get("/cases/<int:case_id>/history")
+@refuses(400, 401, 404)
 @api_roles(*ANY_ROLE)
-def case_history(case_id: int):
+@bp.arguments(PageQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.HistoryPage)
+def case_history(case_id: int, **args):
     """Read a case's history records in order, a page at a time, with the chain's head."""
     case = load_case(case_id)
-    args = query_args(dict(PAGING))
     query = select(HistoryRecord).where(HistoryRecord.case_id == case_id).order_by(HistoryRecord.seq)
     rows, meta = page(query, args, "api.case_history", case_id=case_id)
-    return jsonify(case_id=case.id, head={"seq": case.history_seq, "hash": case.history_head},
-                   items=[history_dict(r) for r in rows], **meta)
+    return {"case_id": case.id, "head": {"seq": case.history_seq, "hash": case.history_head}, "items": rows, **meta}

@@ -1,52 +1,44 @@
-"""The OpenAPI document, and JSON answers for paths and methods the API does not have."""
+"""The OpenAPI document, its interactive page (Swagger UI, served from the app), and JSON answers for paths and
+methods the API does not have."""
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
-import yaml
-from flask import current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
+from swagger_ui.utils import SWAGGER_UI_PY_ROOT
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import PathConverter
 
 from caseflow.api import bp
 from caseflow.api.errors import ApiError
-from caseflow.documents.sniff import ALLOWED
-from caseflow.models import DOCUMENT_KINDS, PARTNER_TYPES
-from caseflow.workflow import current_workflow
+from caseflow.api.spec import openapi_document
 
-SPEC = Path(__file__).with_name("openapi.yaml")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+#: Swagger UI's own files, from the swagger-ui-py package: no CDN.
+SWAGGER_UI = SWAGGER_UI_PY_ROOT / "static"
+SWAGGER_FILES = {"swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js", "favicon-32x32.png"}
 
-
-@cache
-def _spec_text() -> str:
-    return SPEC.read_text()
-
-
-def openapi_document() -> dict:
-    """The API's OpenAPI 3.1 document from openapi.yaml, its lists (states, kinds, types) taken from the app."""
-    document = yaml.safe_load(_spec_text())
-    schemas = document["components"]["schemas"]
-    # The workflow is data too (CASEFLOW_WORKFLOW): the document names the states it really has.
-    schemas["State"]["enum"] = list(current_workflow().definition.states)
-    schemas["PartnerType"]["enum"] = list(PARTNER_TYPES)
-    schemas["DocumentKind"]["enum"] = list(DOCUMENT_KINDS)
-    download = document["paths"]["/cases/{case_id}/documents/{document_id}"]["get"]["responses"]["200"]
-    download["content"] = {media_type: {"schema": {"$ref": "#/components/schemas/File"}}
-                           for media_type in download_media_types()}
-    return document
-
-
-def download_media_types() -> list[str]:
-    """The content types a download can have: those of the accepted upload types, without parameters."""
-    return list(dict.fromkeys(content_type.split(";")[0] for content_type, _ in ALLOWED.values()))
+page = Blueprint("api_docs", __name__, url_prefix="/api/v1/docs")
 
 
 @bp.get("/openapi.json")
+@bp.doc(security=[], responses={"200": {"description": "The OpenAPI document.",
+                                        "content": {"application/json": {"schema": {"type": "object"}}}}})
 def openapi():
     """Serve the OpenAPI document (no token needed: it describes, it does not reveal)."""
     return jsonify(openapi_document())
+
+
+@page.get("/")
+def swagger_page():
+    """The interactive page: read the document, sign in with a token, try each endpoint."""
+    return render_template("api/docs.html")
+
+
+@page.get("/assets/<name>")
+def swagger_asset(name: str):
+    """One of Swagger UI's own files."""
+    if name not in SWAGGER_FILES:
+        raise NotFound()
+    return send_from_directory(SWAGGER_UI, name, max_age=3600)
 
 
 class AnyPathConverter(PathConverter):
@@ -59,8 +51,6 @@ class AnyPathConverter(PathConverter):
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("anypath", AnyPathConverter))
 
 
-@bp.route("/", defaults={"rest": ""}, methods=METHODS, strict_slashes=False)
-@bp.route("/<anypath:rest>", methods=METHODS)
 def unknown(rest: str):
     """Answer an unknown path with a JSON 404, or a known path with the wrong method with a JSON 405."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
@@ -76,3 +66,8 @@ def unknown(rest: str):
         raise ApiError(405, "MethodNotAllowed", f"{request.path} accepts {', '.join(allowed)}.",
                        headers={"Allow": ", ".join(allowed)})
     raise ApiError(404, "NotFound", f"There is no API endpoint {request.path}.")
+
+
+# Added as plain Flask rules, so flask-smorest leaves them out of the document: they are what the API does not have.
+Blueprint.add_url_rule(bp, "/", "unknown", unknown, defaults={"rest": ""}, methods=METHODS, strict_slashes=False)
+Blueprint.add_url_rule(bp, "/<anypath:rest>", "unknown", unknown, methods=METHODS)
