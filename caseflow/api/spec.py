@@ -57,10 +57,11 @@ def init_spec(app: Flask, blueprint) -> CaseflowApi:
     with app.app_context():  # the workflow's states and forms are the app's (CASEFLOW_WORKFLOW)
         api.init_app(app)
         api.ma_plugin.converter.add_attribute_function(api_fields.state_enum)
-        for name, component in step_components(current_workflow().definition).items():
-            api.spec.components.schema(name, component)
         api.register_blueprint(blueprint)
-        app.extensions["caseflow.openapi"] = api.spec.to_dict()
+        document = api.spec.to_dict()
+        # The step bodies are JSON Schema already (step_payloads), built from this app's workflow definition.
+        document["components"]["schemas"].update(step_components(current_workflow().definition))
+        app.extensions["caseflow.openapi"] = document
     return api
 
 

@@ -7,9 +7,9 @@ from sqlalchemy.exc import DBAPIError
 
 def register(app) -> None:
     """Add every caseflow command to the app's CLI; a new command module is added here."""
-    from caseflow.cli import audit, checkpoint, demo, documents, imports, scheduler, serve, users, workflow
+    from caseflow.cli import audit, checkpoint, demo, documents, imports, openapi, scheduler, serve, users, workflow
 
-    for module in (users, workflow, demo, serve, imports, audit, scheduler, checkpoint, documents):
+    for module in (users, workflow, demo, serve, imports, audit, scheduler, checkpoint, documents, openapi):
         for command in module.COMMANDS:
             app.cli.add_command(command)
 
