@@ -43,7 +43,7 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and load the workflow definition."""
-    from caseflow import auth, database, models, workflow  # noqa: F401 - registers listeners and tables
+    from caseflow import auth, database, lost_connection, models, workflow  # noqa: F401 - registers listeners and tables
     from caseflow.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from caseflow.ui.security import init_security
 
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     init_security(app)
     workflow.init_app(app)
+    lost_connection.init_app(app)
 
 
 def register_converters(app: Flask) -> None:

@@ -108,6 +108,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "CASEFLOW_PROXY_COUNT": _env_int("CASEFLOW_PROXY_COUNT", 0, minimum=0),
         "FORCE_HTTPS": _env_flag("CASEFLOW_FORCE_HTTPS", False),
         "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # Seconds after which a pooled server connection is replaced rather than reused (no ping per request).
+        "CASEFLOW_POOL_RECYCLE": _env_int("CASEFLOW_POOL_RECYCLE", 1800, minimum=1),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "CHECK_DATABASE_ON_START": True,
         # serve, scheduler and sweep refuse to start while stored cases sit in states the definition lacks.
@@ -136,7 +138,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # The busy timeout lets a writer wait for another instead of failing at once.
         options.setdefault("connect_args", {"timeout": 30})
     else:
-        # A server restarts and drops connections; a database file never does, so only a server is pinged.
-        options.setdefault("pool_pre_ping", True)
+        # No ping per checkout: that is a round trip per request. Connections are replaced before a server or
+        # a firewall drops them for age, and one dropped anyway is handled (caseflow/lost_connection.py).
+        options.setdefault("pool_recycle", config["CASEFLOW_POOL_RECYCLE"])
     config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     return config

@@ -6,6 +6,8 @@ from functools import wraps
 
 from flask import g, request
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import joinedload
 
 from caseflow.api.errors import ApiError
 from caseflow.clock import utcnow
@@ -27,7 +29,9 @@ def authenticate() -> User:
     secret = secret.strip()
     if scheme.lower() != "bearer" or not secret:
         raise _unauthorized("Send an API token: 'Authorization: Bearer <token>'.")
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    # The token and its user in one statement: no second round trip for the user.
+    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user, innerjoin=True))
+                              .where(ApiToken.token_hash == hash_token(secret)))
     if token is None or token.revoked_at is not None:
         raise _unauthorized("The API token is unknown or revoked.")
     if not token.user.is_active_user:
@@ -37,12 +41,30 @@ def authenticate() -> User:
 
 
 def _touch(token: ApiToken) -> None:
-    """Record when the token was last used, at most once per TOUCH_EVERY."""
+    """Record when the token was last used, at most once per TOUCH_EVERY; never hold up or fail the request.
+
+    The write rides on the request's own transaction (PostgreSQL: committed with it, or lost with a refused
+    request, which a minute later is written again). On SQLite it would take the write lock, so it is
+    written at once and skipped when another writer holds the lock.
+    """
     now = utcnow()
     if token.last_used_at is not None and now - token.last_used_at < TOUCH_EVERY:
         return
-    db.session.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-    db.session.commit()
+    touch = update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+    if db.engine.dialect.name != "sqlite":
+        db.session.execute(touch.execution_options(synchronize_session=False))
+        g.api_token_touched = True  # a read-only request commits it as it ends (api_roles)
+        return
+    try:
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+            try:
+                conn.execute(touch)
+                conn.commit()
+            finally:
+                conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+    except OperationalError:
+        pass  # the database is locked by a writer: the next request a minute on records it
 
 
 def api_roles(*roles: str):
@@ -56,7 +78,10 @@ def api_roles(*roles: str):
                 raise ApiError(403, "NotAllowed", f"This needs the role {' or '.join(roles)}; "
                                                   f"{user.email} is {user.role}.")
             g.api_user = user
-            return view(*args, **kwargs)
+            response = view(*args, **kwargs)
+            if g.pop("api_token_touched", False) and db.session().in_transaction():
+                db.session.commit()
+            return response
 
         checked.allowed_roles = frozenset(roles)
         return checked

@@ -75,7 +75,7 @@ def fire(case_id: int, trigger: str):
         return repeat.landing
     if outcome is not None:
         flash(done, "success")
-        return redirect(url_for("cases.detail", case_id=case.id))
+        return redirect(url_for("cases.detail", case_id=case_id))  # the step's commit expired `case`
     return render_template("cases/fire.html", case=case, spec=spec, form=form, problems=problems), status
 
 

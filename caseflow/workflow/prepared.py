@@ -64,6 +64,10 @@ class Prepared:
         cursor.close()
         return count
 
+    def send(self, conn, params: dict):
+        """Run with one set of parameters and hand back the open cursor: in a pipeline its answer comes later."""
+        return self._run(conn, "execute", self._args(self._for(conn.dialect), params))
+
     def execute_many(self, conn, rows: list[dict]) -> None:
         """Run once per row of parameters."""
         compiled = self._for(conn.dialect)

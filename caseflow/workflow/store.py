@@ -123,6 +123,10 @@ def update_case(conn, case_id: int, version: int, values: dict) -> bool:
         _updates[columns] = statement
     params = {f"v_{c}": v for c, v in values.items()}
     params.update(k_id=case_id, k_version=version)
+    if getattr(conn, "pipeline", None) is not None and conn.pipeline():
+        # The step's writes go in one round trip; the row count is checked before the commit.
+        conn.expect_one_row(statement.send(conn, params))
+        return True
     return statement.execute(conn, params) == 1
 
 

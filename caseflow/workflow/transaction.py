@@ -1,88 +1,138 @@
-"""The engine's write transactions: a connection of the engine's own per step, committed whole or not at all.
+"""The engine's write transactions, on the request's own connection: committed whole or not at all.
 
-Before one begins, the request's ORM session ends its read transaction, so the caller sees the step
-afterwards; on SQLite the transaction takes the write lock as it begins (BEGIN IMMEDIATE), waiting up to
-the busy timeout, because a deferred transaction can fail with SQLITE_BUSY when it upgrades to writing.
+The engine borrows the connection of the request's ORM session instead of checking out one of its own,
+so a request talks to the database over one connection. On PostgreSQL the step joins the transaction the
+request's reads began (its locking read sees the latest committed row whatever the snapshot), and its
+writes travel in one pipeline: one round trip for the case, its history, review and notices. On SQLite
+the request's read transaction ends first (nothing crosses a wire there) and the step's transaction
+takes the write lock as it begins (BEGIN IMMEDIATE), waiting up to the busy timeout, because a deferred
+transaction can fail with SQLITE_BUSY when it upgrades to writing.
 """
 from __future__ import annotations
 
 import contextlib
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from caseflow.database import IMMEDIATE
 from caseflow.extensions import db
+from caseflow.models import ApiToken, User
 from caseflow.workflow.errors import Conflict
 from caseflow.workflow.integrity import has_uncommitted_writes
 from caseflow.workflow.prepared import translate
 
 BUSY = "The database is busy with another change; nothing was changed, try again."
+MOVED_ON = "The case moved on while you worked; nothing was changed."
+#: What the engine never writes: a request keeps them loaded across the step's commit (no reload).
+_UNTOUCHED = (User, ApiToken)
 
 
 class DriverConnection:
-    """A pooled driver connection inside a write transaction: what prepared.py runs its statements on."""
+    """The request's driver connection inside a write transaction: what prepared.py runs its statements on."""
 
-    __slots__ = ("dialect", "connection")
+    __slots__ = ("dialect", "connection", "_pipeline", "_expected")
 
     def __init__(self, dialect, connection):
         self.dialect, self.connection = dialect, connection
+        self._pipeline, self._expected = None, []
+
+    def pipeline(self) -> bool:
+        """Send the following writes without waiting for each answer (PostgreSQL); tell whether they are."""
+        if self._pipeline is None and self.dialect.name == "postgresql":
+            self._pipeline = self.connection.driver_connection.pipeline()
+            self._pipeline.__enter__()
+        return self._pipeline is not None
+
+    def expect_one_row(self, cursor) -> None:
+        """Check, when the pipeline's answers arrive, that the statement on `cursor` changed one row."""
+        self._expected.append(cursor)
+
+    def flush(self) -> None:
+        """Wait for the pipelined writes' answers; raise Conflict when one of them was refused."""
+        if self._pipeline is None:
+            return
+        pipeline, self._pipeline = self._pipeline, None
+        try:
+            pipeline.__exit__(None, None, None)
+        except self.dialect.loaded_dbapi.Error as exc:
+            error = translate(exc, self.dialect, "(pipeline)", ())
+            if isinstance(error, IntegrityError):  # the history's (case, seq) taken: another writer came first
+                raise Conflict(MOVED_ON) from exc
+            raise error from exc
+        if any(cursor.rowcount != 1 for cursor in self._expected):
+            raise Conflict(MOVED_ON)
+
+    def abandon(self) -> None:
+        """Leave pipeline mode after a failure, so the rollback can be sent (its error echoes the first one)."""
+        pipeline, self._pipeline = self._pipeline, None
+        if pipeline is not None:
+            try:
+                pipeline.__exit__(None, None, None)
+            except self.dialect.loaded_dbapi.Error:
+                pass
 
 
 @contextlib.contextmanager
 def driver_transaction():
-    """A write transaction straight on the driver, for steps that run only prepared statements (fire).
-
-    SQLAlchemy's Connection costs more per step than a step's own SQL on SQLite; this skips it, and
-    translates the driver's errors into SQLAlchemy's as the Connection would, so callers see one kind.
-    """
-    _end_session_transaction()
-    dialect = db.engine.dialect
-    pooled = db.engine.raw_connection()
+    """A write transaction on the request's connection, for steps that run only prepared statements (fire)."""
+    session, driver = _ready_session(), None
     try:
-        if dialect.name == "sqlite":
-            try:
-                pooled.driver_connection.execute("BEGIN IMMEDIATE")
-            except dialect.loaded_dbapi.OperationalError as exc:
-                raise Conflict(BUSY) from exc
-        try:
-            yield DriverConnection(dialect, pooled)
-        except BaseException:
-            _rollback(pooled, dialect)
-            raise
-        try:
-            pooled.commit()
-        except dialect.loaded_dbapi.Error as exc:
-            _rollback(pooled, dialect)
-            raise translate(exc, dialect, "COMMIT", ()) from exc
-    finally:
-        pooled.close()
+        conn = _begin(session)
+        driver = DriverConnection(conn.dialect, conn.connection)
+        yield driver
+        driver.flush()
+    except BaseException:
+        if driver is not None:
+            driver.abandon()
+        session.rollback()
+        raise
+    _commit(session)
 
 
 @contextlib.contextmanager
 def core_transaction():
-    """A write transaction on a SQLAlchemy Connection, for steps that also run Core statements (propose, import)."""
-    _end_session_transaction()
-    with db.engine.connect() as conn:
-        conn = conn.execution_options(**{IMMEDIATE: True})
-        try:
-            transaction = conn.begin()
-        except OperationalError as exc:
-            raise Conflict(BUSY) from exc
-        with transaction:
-            yield conn
+    """A write transaction on the request's SQLAlchemy Connection, for steps that also run Core statements."""
+    session = _ready_session()
+    try:
+        yield _begin(session)
+    except BaseException:
+        session.rollback()
+        raise
+    _commit(session)
 
 
-def _end_session_transaction() -> None:
+def _ready_session():
+    """The request's session, with no ORM change pending and, on SQLite, no read transaction open."""
     session = db.session()
     if has_uncommitted_writes(session):
         raise RuntimeError("the engine owns its transaction: commit or discard pending changes first")
-    if session.in_transaction():
-        session.commit()
+    if session.in_transaction() and db.engine.dialect.name == "sqlite":
+        session.commit()  # a read transaction cannot take the write lock safely; ending it costs nothing there
+    return session
 
 
-def _rollback(pooled, dialect) -> None:
+def _begin(session):
+    """The session's connection in a transaction: the request's own on PostgreSQL, a new immediate one on SQLite."""
     try:
-        pooled.rollback()
-    except dialect.loaded_dbapi.Error:
-        # A connection that cannot even roll back is broken: the pool must not hand it out again.
-        pooled.invalidate()
+        if db.engine.dialect.name == "sqlite":
+            return session.connection(execution_options={IMMEDIATE: True})
+        return session.connection()
+    except OperationalError as exc:
+        if db.engine.dialect.name == "sqlite":
+            raise Conflict(BUSY) from exc
+        raise
+
+
+def _commit(session) -> None:
+    """Commit the step; expire what it may have changed, but keep the request's user and token loaded (no reload)."""
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.expire_on_commit = True
+    for obj in list(session.identity_map.values()):
+        if not isinstance(obj, _UNTOUCHED):
+            session.expire(obj)
