@@ -55,16 +55,25 @@ def _touch(token: ApiToken) -> None:
         db.session.execute(touch.execution_options(synchronize_session=False))
         g.api_token_touched = True  # a read-only request commits it as it ends (api_roles)
         return
+    _touch_unless_locked(touch)
+
+
+def _touch_unless_locked(touch) -> None:
+    """On SQLite: write `touch` in a transaction of its own, or skip it at once while another writer holds the lock."""
+    session = db.session()
+    session.commit()  # end the read transaction: a stale reader cannot take the write lock
+    driver = session.connection().connection.driver_connection
+    waited = driver.execute("PRAGMA busy_timeout").fetchone()[0]
+    driver.execute("PRAGMA busy_timeout = 0")
+    session.expire_on_commit = False  # keep the token and its user loaded: no reload after
     try:
-        with db.engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA busy_timeout = 0")
-            try:
-                conn.execute(touch)
-                conn.commit()
-            finally:
-                conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
+        session.execute(touch.execution_options(synchronize_session=False))
+        session.commit()
     except OperationalError:
-        pass  # the database is locked by a writer: the next request a minute on records it
+        session.rollback()  # locked: the next request a minute on records it
+    finally:
+        session.expire_on_commit = True
+        driver.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 def api_roles(*roles: str):
