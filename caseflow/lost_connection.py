@@ -3,7 +3,8 @@
 Without a ping per checkout (a round trip per request) a pooled connection the server dropped is only
 found out when the request first uses it. SQLAlchemy then invalidates the pool's older connections; if
 the request had not yet sent anything that succeeded, nothing can have changed, so it runs once more on
-a fresh connection. Otherwise the request is answered 503: nothing was committed, try again.
+a fresh connection. Otherwise the request is answered 503 (it may have committed before the loss, so the
+answer says to look before trying again).
 """
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from werkzeug.exceptions import ServiceUnavailable
 
 from caseflow.extensions import db
 
-LOST = "The connection to the database was lost; nothing was changed. Try again in a moment."
+LOST = ("The connection to the database was lost while answering. Reload to see whether the change was made "
+        "before you try again.")
 _SENT = "caseflow_database_answered"
 
 

@@ -1,7 +1,9 @@
 """Bearer-token authentication and the role check every API endpoint makes for its own action."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sqlite3
 from functools import wraps
 
 from flask import g, request
@@ -73,7 +75,8 @@ def _touch_unless_locked(touch) -> None:
         session.rollback()  # locked: the next request a minute on records it
     finally:
         session.expire_on_commit = True
-        driver.execute(f"PRAGMA busy_timeout = {int(waited)}")
+        with contextlib.suppress(sqlite3.Error):  # a connection lost meanwhile is the pool's to replace
+            driver.execute(f"PRAGMA busy_timeout = {int(waited)}")
 
 
 def api_roles(*roles: str):

@@ -1,0 +1,32 @@
+"""Recording a token's last use never holds up or fails the request that uses it."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from caseflow.api import tokens
+from caseflow.extensions import db
+from caseflow.models import ApiToken
+
+
+def test_a_locked_sqlite_database_skips_the_touch_and_answers(app, client, users):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the write lock is SQLite's")
+    token, secret = tokens.issue(users["auditor"], "tests")
+    token_id = token.id
+    writer = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    try:
+        with app.app_context():
+            response = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {secret}"})
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert response.status_code == 200
+    db.session.rollback()
+    assert db.session.get(ApiToken, token_id).last_used_at is None  # skipped; the next request records it
+    with app.app_context():
+        assert client.get("/api/v1/cases", headers={"Authorization": f"Bearer {secret}"}).status_code == 200
+    db.session.rollback()
+    assert db.session.get(ApiToken, token_id).last_used_at is not None
