@@ -31,7 +31,15 @@ from bench._data import populate_active_cases, postgres_available, rebuild
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "cf_bench_http_token"
-PORT = 8765
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = _free_port()  # another bench on the machine may hold a fixed one
 
 
 def _token(url: str) -> None:
