@@ -56,7 +56,8 @@ class DriverConnection:
             pipeline.__exit__(None, None, None)
         except self.dialect.loaded_dbapi.Error as exc:
             error = translate(exc, self.dialect, "(pipeline)", ())
-            if isinstance(error, IntegrityError):  # the history's (case, seq) taken: another writer came first
+            # The history's (case, seq) taken: another writer came first. Any other refusal stays what it is.
+            if isinstance(error, IntegrityError) and getattr(exc.diag, "table_name", None) == "history_records":
                 raise Conflict(MOVED_ON) from exc
             raise error from exc
         if any(cursor.rowcount != 1 for cursor in self._expected):
