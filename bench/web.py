@@ -27,6 +27,16 @@ COUNTRIES = ["Liberia", "Mali", "Senegal", "Kenya", "Switzerland", "Pakistan", "
 WORDS = ["water", "school", "nutrition", "birth registration", "vaccination", "sanitation", "child protection", "literacy"]
 
 
+#: Every sort of the case list, every filter, and text searches: common, rare, short, partner names, none.
+CASE_LIST = ["/cases", *(f"/cases?sort={sort}" for sort in ("oldest", "title", "partner", "review", "end", "updated")),
+             "/cases?sort=partner&page=200", "/cases?state=active&sort=review", "/cases?state=exiting&sort=end",
+             "/cases?partner_type=company&country=Mali", "/cases?office=Dakar&sort=title&page=3",
+             "/cases?office=Dakar&sort=updated", "/cases?owner=5&sort=review", "/cases?due_before=2030-01-01&sort=title",
+             "/cases?q=water", "/cases?q=water&sort=title", "/cases?q=programme+4217", "/cases?q=Partner+17",
+             "/cases?q=vaccin&state=active&sort=review", "/cases?q=no+such+thing", "/cases?q=wa", "/cases?q=7"]
+PARTNER_SEARCHES = ["/partners?q=water", "/partners?q=partner+1", "/partners?q=zz"]
+
+
 def _app(url: str):
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "CASEFLOW_ENV": "testing",
                        "RATELIMIT_ENABLED": False, "WTF_CSRF_ENABLED": False})
@@ -135,9 +145,7 @@ def main(argv: list[str]) -> None:
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"], session["_fresh"] = _session_id(app, 3), True  # user3 is an auditor
-    pages = ["/cases", "/cases?state=active&sort=review", "/cases?sort=partner&page=200", "/cases?q=water",
-             "/cases?partner_type=company&country=Mali", "/cases?office=Dakar&sort=title&page=3",
-             "/cases/1", "/cases/1?page=10", "/", "/queue", "/partners?page=3"]
+    pages = [*CASE_LIST, "/cases/1", "/cases/1?page=10", "/", "/queue", "/partners?page=3", *PARTNER_SEARCHES]
     results = {url: measure(client, url, args.repeat) for url in pages}
     for url, ms in results.items():
         print(f"{ms:8.1f} ms  median  GET {url}")

@@ -4,13 +4,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 from wtforms import DateField, Form, IntegerField, SearchField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, Case, Organisation, User
+from caseflow.search import case_ids, case_matches, indexed, unindexed
 
 PER_PAGE = 50
 SORTS = {
@@ -22,6 +23,8 @@ SORTS = {
     "end": ("End date", Case.proposed_end.asc()),
     "updated": ("Last changed", Case.updated_at.desc()),
 }
+#: The sorts an index holds in the page's order (the id, or caseflow.models.case.SORT_INDEXES).
+WALKABLE = ("newest", "oldest", "title", "review", "end", "updated")
 
 
 class CaseFilterForm(Form):
@@ -71,54 +74,82 @@ class Page:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _conditions(form: CaseFilterForm) -> tuple[list, bool]:
-    """The WHERE conditions, and whether any of them needs the partner's row."""
+def _conditions(form: CaseFilterForm, walk: bool = False) -> tuple[list, bool]:
+    """The WHERE conditions, and whether any of them needs the partner's row.
+
+    `walk`: the page is read in its sort's order and each case tested, so no equality may drive (see _walks).
+    """
     where, needs_partner = [], False
+    col = unindexed if walk else (lambda column: column)
     simple = {"state": Case.state, "office": Case.office}
     for name, column in simple.items():
         if (value := _value(form[name])) is not None:
-            where.append(column == value)
+            where.append(col(column) == value)
     if (owner := _value(form.owner)) is not None:
-        where.append(Case.owner_id == int(owner))
+        where.append(col(Case.owner_id) == int(owner))
     if (due := _value(form.due_before)) is not None:
         where.append(Case.next_review_due < due)
     if (kind := _value(form.partner_type)) is not None:
-        where.append(Organisation.type == kind)
+        where.append(col(Organisation.type) == kind)
         needs_partner = True
     if (country := _value(form.country)) is not None:
-        where.append(Organisation.country == country)
+        where.append(col(Organisation.country) == country)
         needs_partner = True
-    if (text := _value(form.q)) is not None:
-        # Partners are few: find the matching ones first, so the cases need no join to be counted.
-        partners = select(Organisation.id).where(contains_text(Organisation.name, text))
-        where.append(or_(contains_text(Case.title, text), Case.partner_id.in_(partners)))
+    if (text := _text(form)) is not None:
+        # With other filters, theirs is the index to read by: stepping through it and testing each case
+        # against the matches is cheaper than seeking each match in it.
+        where.append(case_matches(text, probe=walk or bool(where)))
     return where, needs_partner
 
 
-def contains_text(column, text: str):
-    """`column` contains `text` as typed (%, _ and \\ are no wildcards), ignoring case.
+def _text(form: CaseFilterForm) -> str | None:
+    text = _value(form.q)
+    return text if text is not None and text.strip() else None
 
-    SQLite's LIKE already ignores ASCII case, and skipping lower() keeps it quick.
+
+def _count(form: CaseFilterForm, where: list, needs_partner: bool) -> int:
+    """How many cases match: a search alone is counted from its index, reading no case."""
+    if len(where) == 1 and (text := _text(form)) is not None and indexed(text):
+        return db.session.scalar(select(func.count()).select_from(case_ids(text).subquery())) or 0
+    counted = select(func.count(Case.id)).where(*where)
+    return db.session.scalar(counted.join(Case.partner) if needs_partner else counted) or 0
+
+
+def _walks(form: CaseFilterForm, sort: str, total: int, offset: int) -> bool:
+    """Whether to read the page in the order of its sort's index, testing each case against the filters,
+    rather than fetch every match and sort them: when the matches are many (then the page is near the
+    index's start) and the filters are not all there is. SQLite has no statistics to weigh this; the count
+    has just been made. Not a state's cases by review date: the states with review dates have their own
+    indexes in that order, and a walk would first pass every case with none (they sort first).
     """
-    pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
+    if db.session.get_bind().dialect.name != "sqlite" or sort not in WALKABLE:
+        return False
+    if sort == "review" and _value(form.state) is not None:
+        return False
+    cases = db.session.scalar(select(func.max(Case.id))) or 0
+    # Walking reads about (offset + a page) * cases / total index entries; fetching and sorting reads `total`.
+    return 0 < total < cases and (offset + PER_PAGE) * cases < total * total
 
 
 def search(form: CaseFilterForm) -> Page:
-    """One page of cases matching the filters, with partner and owner loaded in the same round trips."""
+    """One page of cases matching the filters, with partner and owner loaded in the same round trips.
+
+    The page's ids are chosen first (only ids and sort keys are sorted), then fifty cases are read.
+    """
     where, needs_partner = _conditions(form)
-    counted = select(func.count(Case.id))
-    if needs_partner:
-        counted = counted.join(Case.partner)
-    total = db.session.scalar(counted.where(*where)) or 0
+    total = _count(form, where, needs_partner)
     page = _value(form.page) or 1
-    _, order = SORTS.get(form.sort.data, SORTS["newest"])
+    sort = form.sort.data if form.sort.data in SORTS else "newest"
+    offset = (page - 1) * PER_PAGE
+    if _walks(form, sort, total, offset):
+        where, needs_partner = _conditions(form, walk=True)
+    _, order = SORTS[sort]
+    chosen = select(Case.id).where(*where).order_by(order, Case.id.desc()).limit(PER_PAGE).offset(offset)
+    if needs_partner or sort == "partner":
+        chosen = chosen.join(Case.partner)
     rows = db.session.scalars(
-        select(Case).join(Case.partner).where(*where)
-        .options(contains_eager(Case.partner), selectinload(Case.owner))
-        .order_by(order, Case.id.desc()).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        select(Case).join(Case.partner).where(Case.id.in_(chosen))
+        .options(contains_eager(Case.partner), selectinload(Case.owner)).order_by(order, Case.id.desc())
     ).all()
     return Page(rows, total, page, PER_PAGE)
 

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from caseflow.auth.access import ANY_ROLE, roles_required
-from caseflow.cases.listing import contains_text
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, Case, Organisation, PartnerChange
 from caseflow.partners import bp
@@ -15,14 +14,15 @@ from caseflow.partners.corrections import CorrectionRefused, correct_partner
 from caseflow.partners.flagging import set_flags
 from caseflow.partners.forms import CorrectionForm, FlagForm, PartnerFilterForm
 from caseflow.partners.service import CORRECT_ROLES, FLAG_ROLES, changes_of
+from caseflow.search import partner_matches
 
 PER_PAGE = 50
 
 
 def _filters(form: PartnerFilterForm) -> list:
     where = []
-    if form.q.data:
-        where.append(contains_text(Organisation.name, form.q.data))
+    if form.q.data and form.q.data.strip():
+        where.append(partner_matches(form.q.data))
     if form.type.data:
         where.append(Organisation.type == form.type.data)
     if form.country.data:
