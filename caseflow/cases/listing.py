@@ -15,16 +15,16 @@ from caseflow.search import case_ids, case_matches, indexed, unindexed
 
 PER_PAGE = 50
 SORTS = {
-    "newest": ("Newest first", Case.id.desc()),
-    "oldest": ("Oldest first", Case.id.asc()),
-    "title": ("Title", Case.title.asc()),
-    "partner": ("Partner", Organisation.name.asc()),
-    "review": ("Next review due", Case.next_review_due.asc()),
-    "end": ("End date", Case.proposed_end.asc()),
-    "updated": ("Last changed", Case.updated_at.desc()),
+    "newest": ("Newest first", (Case.id.desc(),)),
+    "oldest": ("Oldest first", (Case.id.asc(),)),
+    "title": ("Title", (Case.title.asc(),)),
+    "partner": ("Partner", (Organisation.name.asc(),)),
+    "review": ("Next review due", (Case.next_review_due.asc(),)),
+    "end": ("End date", (Case.proposed_end.asc(),)),
+    "updated": ("Last changed", (Case.updated_at.desc(),)),
 }
 #: The sorts an index holds in the page's order (the id, or caseflow.models.case.SORT_INDEXES).
-WALKABLE = ("newest", "oldest", "title", "review", "end", "updated")
+WALKABLE = ("newest", "oldest", "title", "end", "updated")
 
 
 class CaseFilterForm(Form):
@@ -119,12 +119,9 @@ def _walks(form: CaseFilterForm, sort: str, total: int, offset: int) -> bool:
     """Whether to read the page in the order of its sort's index, testing each case against the filters,
     rather than fetch every match and sort them: when the matches are many (then the page is near the
     index's start) and the filters are not all there is. SQLite has no statistics to weigh this; the count
-    has just been made. Not a state's cases by review date: the states with review dates have their own
-    indexes in that order, and a walk would first pass every case with none (they sort first).
+    has just been made.
     """
     if db.session.get_bind().dialect.name != "sqlite" or sort not in WALKABLE:
-        return False
-    if sort == "review" and _value(form.state) is not None:
         return False
     cases = db.session.scalar(select(func.max(Case.id))) or 0
     # Walking reads about (offset + a page) * cases / total index entries; fetching and sorting reads `total`.
@@ -143,13 +140,13 @@ def search(form: CaseFilterForm) -> Page:
     offset = (page - 1) * PER_PAGE
     if _walks(form, sort, total, offset):
         where, needs_partner = _conditions(form, walk=True)
-    _, order = SORTS[sort]
-    chosen = select(Case.id).where(*where).order_by(order, Case.id.desc()).limit(PER_PAGE).offset(offset)
+    order = (*SORTS[sort][1], Case.id.desc())
+    chosen = select(Case.id).where(*where).order_by(*order).limit(PER_PAGE).offset(offset)
     if needs_partner or sort == "partner":
         chosen = chosen.join(Case.partner)
     rows = db.session.scalars(
         select(Case).join(Case.partner).where(Case.id.in_(chosen))
-        .options(contains_eager(Case.partner), selectinload(Case.owner)).order_by(order, Case.id.desc())
+        .options(contains_eager(Case.partner), selectinload(Case.owner)).order_by(*order)
     ).all()
     return Page(rows, total, page, PER_PAGE)
 

@@ -105,10 +105,11 @@ class Case(db.Model):
 
 #: The case list's sorts (caseflow.cases.listing.SORTS), each ending in the tie-break on the id, newest first:
 #: a page of fifty is then read in order, where a column alone left its ties (say the two thirds of the
-#: cases with no review date) to be sorted whole. Only a searched title, a review, an end date and a
-#: transition's updated_at move an entry.
-SORT_INDEXES = {"ix_cases_title_id": ("title", "id DESC"), "ix_cases_next_review_due_id": ("next_review_due", "id DESC"),
-                "ix_cases_proposed_end_id": ("proposed_end", "id DESC"), "ix_cases_updated_at_id": ("updated_at", "id")}
+#: cases with the same end date) to be sorted whole. Only a title, an end date and a transition's updated_at
+#: move an entry. The review date has none: PostgreSQL then reads it for the sweeps and the queue instead
+#: of the partial indexes above (tests/test_query_plans.py), and the list's review sort reads those.
+SORT_INDEXES = {"ix_cases_title_id": ("title", "id DESC"), "ix_cases_proposed_end_id": ("proposed_end", "id DESC"),
+                "ix_cases_updated_at_id": ("updated_at", "id")}
 for _name, (_column, _tie) in SORT_INDEXES.items():
     Index(_name, Case.__table__.c[_column], literal_column(_tie))
 

@@ -17,8 +17,8 @@ depends_on = None
 
 #: The case list's sorts that had no index (each read and sorted every case to show fifty), with the list's
 #: tie-break on the id in its order, as caseflow.models.case.SORT_INDEXES has them.
-SORTED = {"ix_cases_title_id": ("title", "id DESC"), "ix_cases_next_review_due_id": ("next_review_due", "id DESC"),
-          "ix_cases_proposed_end_id": ("proposed_end", "id DESC"), "ix_cases_updated_at_id": ("updated_at", "id")}
+SORTED = {"ix_cases_title_id": ("title", "id DESC"), "ix_cases_proposed_end_id": ("proposed_end", "id DESC"),
+          "ix_cases_updated_at_id": ("updated_at", "id")}
 
 # SQLite: contentless FTS5 tables under the case-sensitive trigram tokenizer, of the texts lowered by lower()
 # (ASCII letters only, as SQLite's LIKE ignores their case only): a quoted phrase of three or more
@@ -69,10 +69,13 @@ def upgrade():
     else:
         # pg_trgm is a trusted extension (PostgreSQL 13 on): the database's owner may create it.
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        # One extension per database, in the schema it was made in, which need not be on the search path.
+        schema = op.get_bind().execute(sa.text(
+            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")).scalar_one()
         for name, (table, column) in TRIGRAM.items():
-            op.execute(f"CREATE INDEX {name} ON {table} USING gin ({column} gin_trgm_ops)")
-    for name, (column, tie) in SORTED.items():
-        op.create_index(name, "cases", [column, sa.text(tie)])
+            op.execute(f"CREATE INDEX {name} ON {table} USING gin ({column} {schema}.gin_trgm_ops)")
+    for name, key in SORTED.items():
+        op.create_index(name, "cases", [key[0], sa.text(key[1])])
 
 
 def downgrade():
