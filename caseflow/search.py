@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import string
 
-from sqlalchemy import column, or_, select, table, union
+from sqlalchemy import column, false, or_, select, table, union
 from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
@@ -28,6 +28,8 @@ from caseflow.models import Case, Organisation
 MIN_INDEXED = 3
 CASES_FTS = table("cases_fts", column("rowid"))
 ORGANISATIONS_FTS = table("organisations_fts", column("rowid"))
+#: No stored text holds a NUL, and PostgreSQL refuses one in a parameter: a search with one finds nothing.
+NUL = "\x00"
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
@@ -66,6 +68,8 @@ def _fts_rowids(fts, text: str):
 
 def partner_ids(text: str):
     """SELECT the ids of the organisations whose name contains `text`."""
+    if NUL in text:
+        return select(Organisation.id).where(false())
     if _on_sqlite() and indexed(text):
         return _fts_rowids(ORGANISATIONS_FTS, text)
     return select(Organisation.id).where(contains_text(Organisation.name, text))
@@ -73,6 +77,8 @@ def partner_ids(text: str):
 
 def partner_matches(text: str):
     """SQL: the organisation's name contains `text`."""
+    if NUL in text:
+        return false()
     if _on_sqlite() and indexed(text):
         return Organisation.id.in_(partner_ids(text))
     return contains_text(Organisation.name, text)
@@ -81,6 +87,8 @@ def partner_matches(text: str):
 def case_ids(text: str):
     """SELECT the ids of the cases whose title or partner's name contains `text`, each once, from the indexes
     alone: count it to count the matches without reading a case."""
+    if NUL in text:
+        return select(Case.id).where(false())
     if _on_sqlite() and indexed(text):
         return _fts_rowids(CASES_FTS, text)
     titled = select(Case.id).where(contains_text(Case.title, text))
@@ -93,6 +101,8 @@ def case_matches(text: str, probe: bool = False):
     `probe`: on SQLite, only test each case read otherwise against the matches (a unary + keeps the
     planner from reading the cases by the matches' ids), for a page read in the order of a sort's index.
     """
+    if NUL in text:
+        return false()
     if not indexed(text):
         # Below a trigram every row is read anyway: one pass over the cases, which a sort may stop early.
         return or_(contains_text(Case.title, text), Case.partner_id.in_(partner_ids(text)))
