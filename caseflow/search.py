@@ -62,7 +62,7 @@ def contains_text(column_, text: str):
 
 
 def _fts_rowids(fts, text: str):
-    # The table's own name left of MATCH searches all its columns: here its one column.
+    # The table's own name left of MATCH searches every column: a case's title and partner's name, or a name.
     return select(fts.c.rowid).where(column(fts.name).op("MATCH")(fts_phrase(text)))
 
 
@@ -99,7 +99,7 @@ def case_matches(text: str, probe: bool = False):
     """SQL: the case's title or its partner's name contains `text` (no join with the partner needed).
 
     `probe`: on SQLite, only test each case read otherwise against the matches (a unary + keeps the
-    planner from reading the cases by the matches' ids), for a page read in the order of a sort's index.
+    planner from reading the cases by the matches' ids): when other filters' index or the sort's drives.
     """
     if NUL in text:
         return false()
