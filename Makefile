@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install db demo run test fuzz bench clean
+.PHONY: install db demo run test fuzz bench loadtest loadtest-sqlite clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ fuzz: install
 
 bench: install
 	$(BIN)/python -m bench
+
+# The load run (docs/loadtest.md): PostgreSQL on 127.0.0.1, gunicorn with 4 workers, two schedulers, the clock
+# moved forward and the leader killed halfway; LOADTEST_SECONDS sets its length (60 by default).
+loadtest: install
+	$(BIN)/python -m loadtest
+
+loadtest-sqlite: install
+	LOADTEST_DATABASE_URL='sqlite:///{workdir}/loadtest.db' $(BIN)/python -m loadtest
 
 clean:
 	rm -rf $(VENV) instance/caseflow.db* .pytest_cache

@@ -16,6 +16,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("CASEFLOW_INSTANCE_PATH") or str(ROOT / "instance"),
                 template_folder=str(ROOT / "templates"))
     app.config.update(build_config(Path(app.instance_path), test_config))
+    if app.config["CASEFLOW_CLOCK_OFFSET_FILE"]:
+        from caseflow.clock import follow_offset_file
+
+        follow_offset_file(app.config["CASEFLOW_CLOCK_OFFSET_FILE"])
     trust_proxies(app)
     register_extensions(app)
     register_converters(app)

@@ -118,6 +118,8 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # outside the database; a development key is created under instance/ on first use.
         "CASEFLOW_CHECKPOINT_KEY": os.environ.get("CASEFLOW_CHECKPOINT_KEY"),
         "CASEFLOW_CHECKPOINT_DIR": os.environ.get("CASEFLOW_CHECKPOINT_DIR", str(instance_path / "checkpoints")),
+        # For the load run only: a file holding seconds added to the real time (refused in production).
+        "CASEFLOW_CLOCK_OFFSET_FILE": os.environ.get("CASEFLOW_CLOCK_OFFSET_FILE") or None,
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
@@ -128,6 +130,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         config["SECRET_KEY"] = _development_secret(instance_path)
     if production:
         _check_limiter_storage(config["RATELIMIT_STORAGE_URI"])
+        if config["CASEFLOW_CLOCK_OFFSET_FILE"]:
+            raise ConfigError("CASEFLOW_CLOCK_OFFSET_FILE moves the clock for load runs; it cannot be set when "
+                              "CASEFLOW_ENV=production")
     if not config["CASEFLOW_CHECKPOINT_KEY"]:
         if production:
             raise ConfigError("CASEFLOW_CHECKPOINT_KEY must name the checkpoints' signing key file "

@@ -203,3 +203,19 @@ def test_the_engine_refuses_to_run_over_pending_changes(app, users, cases):
     with pytest.raises(RuntimeError, match="owns its transaction"):
         fire(users, case, "start_review", "reviewer", {"reason": "x"})
     db.session.rollback()
+
+
+def test_a_step_reads_the_clock_once_so_its_dates_agree_however_fast_the_clock_runs(app, users, cases, monkeypatch):
+    # As under the load run's moving clock: every reading of the clock a day after the last.
+    from caseflow.workflow import engine
+    from caseflow.workflow.chain_verify import verify_chains
+
+    now = dt.datetime.now(dt.timezone.utc)
+    readings = iter(now + dt.timedelta(days=n) for n in range(1000))
+    monkeypatch.setattr(engine, "utcnow", lambda: next(readings))
+    case = cases.propose()
+    fire(users, case, "vet", "reviewer", VETTING)
+    case = db.session.get(Case, case.id)
+    first, second = history(case.id)
+    assert case.created_at == first.at and case.updated_at == second.at
+    assert verify_chains(db.session, case_id=case.id).ok

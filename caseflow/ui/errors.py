@@ -58,6 +58,8 @@ def render_unexpected(error: Exception):
     """Answer an unexpected exception with a 500 page (the traceback goes to the log)."""
     if isinstance(error, HTTPException):
         return render_error(error)
+    # A handler for Exception takes the error away from Flask, which then logs nothing: log it here.
+    current_app.log_exception((type(error), error, error.__traceback__))
     return render_error(InternalServerError())
 
 

@@ -11,7 +11,8 @@ from caseflow.workflow.actor import Actor
 from caseflow.workflow.definition import DefinitionError
 from caseflow.workflow.definition_loader import load_definition
 from caseflow.workflow.effects import EFFECTS
-from caseflow.workflow.engine import ImportRow, Outcome, Workflow
+from caseflow.workflow.engine import ImportRow, Workflow
+from caseflow.workflow.writing import Outcome
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed, WorkflowError
 from caseflow.workflow.guards import GUARDS
 from caseflow.workflow.invariants import INVARIANTS

@@ -21,6 +21,8 @@ class StepContext:
     review_update: dict | None = None  # fields for the open review row, when one closes
     review_open: dict | None = None  # fields for a new review row
     conn: object | None = None  # the engine's connection, for guards that read rows beside the case
+    # The moment of the step, read from the clock once: its record, the case's dates and `today` agree.
+    at: dt.datetime | None = None
 
     def value(self, column: str):
         """The column's value as it will be after this step: changed, else stored."""

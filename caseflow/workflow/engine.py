@@ -9,26 +9,15 @@ from caseflow.clock import utcnow
 from caseflow.models import a_role
 from caseflow.workflow import store
 from caseflow.workflow.actor import Actor
-from caseflow.workflow.chain import record_hash
 from caseflow.workflow.context import StepContext
 from caseflow.workflow.definition import TransitionSpec, WorkflowDefinition
 from caseflow.workflow.effects import EFFECTS
 from caseflow.workflow.errors import CaseNotFound, Conflict, GuardFailed, InvalidData, NotAllowed
 from caseflow.workflow.guards import GUARDS
 from caseflow.workflow.invariants import CaseFacts, broken, for_import
-from caseflow.workflow.step_data import canonical_json, clean_comment, validate_step_data
+from caseflow.workflow.step_data import clean_comment, validate_step_data
 from caseflow.workflow.transaction import core_transaction, driver_transaction
-
-
-@dataclass(frozen=True)
-class Outcome:
-    case_id: int
-    trigger: str
-    from_state: str | None
-    to_state: str
-    seq: int
-    version: int
-    hash: str
+from caseflow.workflow.writing import Outcome, write_step
 
 
 @dataclass(frozen=True)
@@ -135,7 +124,8 @@ class Workflow:
             except MachineError:
                 raise Conflict(f"{case.reference} is {self.label(case.state)}: "
                                f"'{spec.label}' cannot be done from there.") from None
-            ctx = StepContext(self.definition, spec, case, actor, clean, utcnow().date(), conn=conn)
+            now = utcnow()
+            ctx = StepContext(self.definition, spec, case, actor, clean, now.date(), conn=conn, at=now)
             return self._apply(conn, ctx, carrier.state, comment)
 
     def propose(self, actor: Actor, data: dict | None, *, comment: str | None = None) -> Outcome:
@@ -144,12 +134,13 @@ class Workflow:
         clean, comment = validate_step_data(self.definition.forms[spec.form], data), clean_comment(comment)
         with core_transaction() as conn:
             partner = store.load_partner(conn, clean["partner_id"]) if clean.get("partner_id") else None
-            ctx = StepContext(self.definition, spec, store.NEW_CASE, actor, clean, utcnow().date(), partner=partner)
+            now = utcnow()
+            ctx = StepContext(self.definition, spec, store.NEW_CASE, actor, clean, now.date(), partner=partner, at=now)
             _run_guards(ctx)
             partner_id = partner.id if partner is not None else _new_partner(conn, clean)
             columns = {f.column: clean[f.name] for f in self.definition.forms[spec.form] if f.column}
             case_id = store.insert_case(conn, {**columns, "partner_id": partner_id, "state": spec.dest,
-                                               "owner_id": actor.user_id, "created_at": utcnow()})
+                                               "owner_id": actor.user_id, "created_at": now})
             ctx.case = store.load_case(conn, case_id)
             ctx.changes["partner_id"] = partner_id
             return self._apply(conn, ctx, spec.dest, comment, before={})
@@ -182,11 +173,12 @@ class Workflow:
             raise InvalidData({"state": f"'{row.state}' is not a state of the {self.definition.name} workflow"})
         spec = TransitionSpec(trigger="import", label="Import", sources=None, dest=row.state,
                               roles=frozenset({"admin"}), form="", guards=(), effects=())
-        case_id = store.insert_case(conn, {**row.columns, "state": row.state, "created_at": utcnow()})
+        now = utcnow()
+        case_id = store.insert_case(conn, {**row.columns, "state": row.state, "created_at": now})
         # The review an import opens is recorded with it, so verify can rebuild the review's row.
         fields = {"source": source, **({"review": row.review} if row.review else {})}
         ctx = StepContext(self.definition, spec, store.load_case(conn, case_id), actor, fields,
-                          utcnow().date(), changes=dict(row.columns), review_open=row.review)
+                          now.date(), changes=dict(row.columns), review_open=row.review, at=now)
         _refuse_if_broken([], ctx, row.state, for_import(self.definition, row.state))
         return self._write(conn, ctx, row.state, f"Imported by {actor.name} from {source}", before={})
 
@@ -203,28 +195,7 @@ class Workflow:
         return self._write(conn, ctx, dest, comment, before)
 
     def _write(self, conn, ctx: StepContext, dest: str, comment: str | None, before: dict | None) -> Outcome:
-        """Store the step: the case row under its version check, the history record, reviews, notifications."""
-        case, at = ctx.case, utcnow()
-        # `before` is {} when the case is new: every field then counts as changed from nothing.
-        old = (lambda c: before.get(c)) if before is not None else (lambda c: getattr(case, c))
-        changed = {c: [old(c), v] for c, v in ctx.changes.items() if old(c) != v}
-        data_json = canonical_json({"fields": ctx.data, "changes": changed})
-        seq, from_state = case.history_seq + 1, (case.state if before is None else None)
-        digest = record_hash(case_id=case.id, seq=seq, trigger=ctx.trigger, from_state=from_state, to_state=dest,
-                             actor=ctx.actor.name, actor_user_id=ctx.actor.user_id, at=at, data=data_json,
-                             comment=comment, prev_hash=case.history_head)
-        values = {**ctx.changes, "state": dest, "version": case.version + 1, "history_seq": seq,
-                  "history_head": digest, "updated_at": at}
-        if not store.update_case(conn, case.id, case.version, values):
-            raise Conflict(f"{case.reference} moved on while you worked; nothing was changed.")
-        if not store.append_history(conn, {
-                "case_id": case.id, "seq": seq, "trigger": ctx.trigger, "from_state": from_state, "to_state": dest,
-                "actor": ctx.actor.name, "actor_user_id": ctx.actor.user_id, "at": at, "data": data_json,
-                "comment": comment, "prev_hash": case.history_head, "hash": digest}):
-            raise Conflict(f"{case.reference} moved on while you worked; nothing was changed.")
-        _write_review(conn, ctx, at)
-        _queue_notifications(conn, ctx, seq, self.label(dest), at)
-        return Outcome(case.id, ctx.trigger, from_state, dest, seq, case.version + 1, digest)
+        return write_step(conn, ctx, dest, self.label(dest), comment, before)
 
 
 def _guard_refusals(ctx: StepContext) -> list[tuple[str, str]]:
@@ -250,26 +221,3 @@ def _new_partner(conn, clean: dict) -> int:
     return store.insert_partner(conn, {"name": name, "type": clean["partner_type"],
                                        "country": clean.get("partner_country"), "level": clean["partner_level"],
                                        "created_at": utcnow()})
-
-
-def _write_review(conn, ctx: StepContext, at) -> None:
-    if ctx.review_update is not None:
-        store.close_open_review(conn, ctx.case.id, {"completed_at": at, "completed_by_id": ctx.actor.user_id,
-                                                     **ctx.review_update})
-    if ctx.review_open is not None:
-        store.open_review(conn, {"case_id": ctx.case.id, "opened_at": at, "opened_by": ctx.actor.name,
-                                 **ctx.review_open})
-
-
-def _queue_notifications(conn, ctx: StepContext, seq: int, dest_label: str, at) -> None:
-    """Tell the case's owner and reviewer about a move someone else made (after a reassignment, old and new)."""
-    case = ctx.case
-    people = {ctx.value("owner_id"), ctx.value("reviewer_id"), getattr(case, "owner_id", None),
-              getattr(case, "reviewer_id", None)}
-    recipients = people - {None, ctx.actor.user_id}
-    message = f"{case.reference} {ctx.value('title')}: {ctx.spec.label} by {ctx.actor.name}; now {dest_label}."
-    store.insert_notifications(conn, [
-        {"user_id": uid, "case_id": case.id, "kind": f"transition:{ctx.trigger}", "message": message,
-         "due_on": None, "dedup_key": f"transition:{case.id}:{seq}:{uid}", "created_at": at, "read_at": None,
-         "emailed_at": None}
-        for uid in sorted(recipients)])
