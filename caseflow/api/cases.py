@@ -3,20 +3,21 @@ from __future__ import annotations
 
 from flask import url_for
 from marshmallow import fields, validate
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from caseflow.api import bp, schemas
 from caseflow.api.auth import api_roles, api_user
 from caseflow.api.fields import Id, IsoDate, PageQuery, StateName, Text
 from caseflow.api.idempotent import idempotent
-from caseflow.api.paging import contains, page
+from caseflow.api.paging import page
 from caseflow.api.parsing import read_json
 from caseflow.api.refusals import IDEMPOTENCY_KEY, REPLAYED, refuses
 from caseflow.api.requests import ProposeRequest, TransitionRequest
 from caseflow.auth.access import ANY_ROLE
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, Case, HistoryRecord, Organisation, User
+from caseflow.search import case_matches
 from caseflow.workflow import Actor, CaseNotFound, current_workflow
 
 SORTS = {"created_at": Case.created_at, "updated_at": Case.updated_at, "title": Case.title,
@@ -59,8 +60,7 @@ def _filtered(args: dict):
     if "due_before" in args:
         query = query.where(Case.next_review_due <= args["due_before"])
     if args.get("q", "").strip():
-        like = contains(args["q"])
-        query = query.where(or_(Case.title.ilike(like, escape="\\"), Organisation.name.ilike(like, escape="\\")))
+        query = query.where(case_matches(args["q"]))
     sort = args.get("sort", "-created_at")
     column = SORTS[sort.lstrip("-")]
     ordered = column.desc() if sort.startswith("-") else column.asc()

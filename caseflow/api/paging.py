@@ -19,9 +19,3 @@ def page(query, args: dict, endpoint: str, **view_args) -> tuple[list, dict]:
         params = {**request.args.to_dict(), "limit": limit, "offset": offset + limit}
         following = url_for(endpoint, **view_args, **params)
     return rows, {"total": total, "limit": limit, "offset": offset, "next": following}
-
-
-def contains(text_: str) -> str:
-    """A LIKE pattern (escape character backslash) matching `text_` anywhere, its wildcards taken literally."""
-    escaped = text_.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"

@@ -9,13 +9,14 @@ from caseflow.api import bp, schemas
 from caseflow.api.auth import api_roles
 from caseflow.api.errors import ApiError
 from caseflow.api.fields import PageQuery, Text
-from caseflow.api.paging import contains, page
+from caseflow.api.paging import page
 from caseflow.api.refusals import refuses
 from caseflow.auth.access import ANY_ROLE
 from caseflow.clock import today
 from caseflow.extensions import db
 from caseflow.models import PARTNER_TYPES, Case, Organisation
 from caseflow.reviews.due import queue_query
+from caseflow.search import partner_matches
 
 # Reviewers work the queue; auditors read everything. Officers see their own cases under /cases.
 QUEUE_ROLES = ("reviewer", "auditor")
@@ -58,8 +59,7 @@ def list_partners(**args):
     if "country" in args:
         query = query.where(Organisation.country == args["country"])
     if args.get("q", "").strip():
-        like = contains(args["q"])
-        query = query.where(Organisation.name.ilike(like, escape="\\"))
+        query = query.where(partner_matches(args["q"]))
     rows, meta = page(query, args, "api.list_partners")
     return {"items": rows, **meta}
 
