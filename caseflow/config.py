@@ -35,6 +35,19 @@ def _env_int(name: str, default: int, minimum: int | None = None) -> int:
     return number
 
 
+def _env_seconds(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+    if not 0 <= number < float("inf"):
+        raise ConfigError(f"{name} must be 0 or more seconds, not {value}")
+    return number
+
+
 def _check_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
@@ -110,6 +123,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         # Seconds after which a pooled server connection is replaced rather than reused (no ping per request).
         "CASEFLOW_POOL_RECYCLE": _env_int("CASEFLOW_POOL_RECYCLE", 1800, minimum=1),
+        # SQLite: checkpoint the write-ahead log in a background thread, not in commits (caseflow.wal).
+        "CASEFLOW_SQLITE_CHECKPOINT_SECONDS": _env_seconds("CASEFLOW_SQLITE_CHECKPOINT_SECONDS", 0.5),
+        "CASEFLOW_SQLITE_WAL_CAP_PAGES": _env_int("CASEFLOW_SQLITE_WAL_CAP_PAGES", 32768, minimum=1),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "CHECK_DATABASE_ON_START": True,
         # serve, scheduler and sweep refuse to start while stored cases sit in states the definition lacks.
