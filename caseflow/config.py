@@ -22,29 +22,27 @@ def _env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _env_int(name: str, default: int, minimum: int | None = None) -> int:
+def _env_number(name: str, default, convert, what: str):
     value = os.environ.get(name)
     if value is None:
         return default
     try:
-        number = int(value)
+        return convert(value)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+        raise ConfigError(f"{name} must be {what}, not {value!r}") from None
+
+
+def _env_int(name: str, default: int, minimum: int | None = None) -> int:
+    number = _env_number(name, default, int, "a whole number")
     if minimum is not None and number < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, not {number}")
     return number
 
 
 def _env_seconds(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number of seconds, not {value!r}") from None
+    number = _env_number(name, default, float, "a number of seconds")
     if not 0 <= number < float("inf"):
-        raise ConfigError(f"{name} must be 0 or more seconds, not {value}")
+        raise ConfigError(f"{name} must be 0 or more seconds, not {os.environ.get(name)}")
     return number
 
 
