@@ -121,9 +121,6 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {},
         # Seconds after which a pooled server connection is replaced rather than reused (no ping per request).
         "CASEFLOW_POOL_RECYCLE": _env_int("CASEFLOW_POOL_RECYCLE", 1800, minimum=1),
-        # SQLite: checkpoint the write-ahead log in a background thread, not in commits (caseflow.wal).
-        "CASEFLOW_SQLITE_CHECKPOINT_SECONDS": _env_seconds("CASEFLOW_SQLITE_CHECKPOINT_SECONDS", 0.5),
-        "CASEFLOW_SQLITE_WAL_CAP_PAGES": _env_int("CASEFLOW_SQLITE_WAL_CAP_PAGES", 32768, minimum=1),
         "BOOTSTRAP_SERVE_LOCAL": True,
         "CHECK_DATABASE_ON_START": True,
         # serve, scheduler and sweep refuse to start while stored cases sit in states the definition lacks.
@@ -132,6 +129,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # outside the database; a development key is created under instance/ on first use.
         "CASEFLOW_CHECKPOINT_KEY": os.environ.get("CASEFLOW_CHECKPOINT_KEY"),
         "CASEFLOW_CHECKPOINT_DIR": os.environ.get("CASEFLOW_CHECKPOINT_DIR", str(instance_path / "checkpoints")),
+        # SQLite: checkpoint the write-ahead log in a background thread, not in commits (caseflow.wal).
+        "CASEFLOW_SQLITE_CHECKPOINT_SECONDS": _env_seconds("CASEFLOW_SQLITE_CHECKPOINT_SECONDS", 0.5),
+        "CASEFLOW_SQLITE_WAL_CAP_PAGES": _env_int("CASEFLOW_SQLITE_WAL_CAP_PAGES", 32768, minimum=1),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])
