@@ -1,5 +1,6 @@
-"""Engine benchmark: durable transitions per second through the engine against the raw driver floor,
-chain verification time, and peak memory, on 100,000 cases (SQLite, and PostgreSQL when reachable).
+"""Engine benchmark: durable transitions per second through the engine against two floors (the same
+statements on the driver, and the raw two-statement floor: see bench/_floors.py), chain verification
+time, and peak memory, on 100,000 cases (SQLite, and PostgreSQL when reachable).
 
     python -m bench.engine [--cases N] [--transitions N] [--sqlite-only]
 """
@@ -15,9 +16,8 @@ import statistics
 import time
 import tracemalloc
 
-from sqlalchemy import create_engine
-
 from bench._data import DATA, bench_app, populate_active_cases, postgres_available, rebuild
+from bench._floors import REVIEW, direct_rate, finish_checkpoint, raw_rate
 from caseflow.extensions import db
 from caseflow.models import User
 from caseflow.workflow import Actor, current_workflow
@@ -27,22 +27,11 @@ from caseflow.workflow.step_data import canonical_json
 
 #: Engine and floor runs alternate this many times; the medians are reported.
 ROUNDS = 5
-REVIEW = {"progress": "on_track", "results": "On target.", "costs_benefits": "Within budget.", "recommendation": "Continue."}
 
 
 def _case_ids(n_cases: int, count: int, offset: int) -> list[int]:
     step = max(1, n_cases // count)
     return [1 + offset + i * step for i in range(count)]
-
-
-def _finish_checkpoint(driver_connection, dialect_name: str) -> None:
-    """Copy what the run left in SQLite's write-ahead log into the database file, inside the timing.
-
-    Commits copy the log back only every 1,000 pages; the pages still in the log when the run ends are
-    work its transitions caused, so the rate includes them rather than leave them to whoever comes next.
-    """
-    if dialect_name == "sqlite":
-        driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 def engine_rate(url: str, ids: list[int]) -> float:
@@ -58,70 +47,9 @@ def engine_rate(url: str, ids: list[int]) -> float:
         for case_id in ids:
             wf.fire(case_id, "complete_review", reviewer, REVIEW)
         with db.engine.connect() as conn:
-            _finish_checkpoint(conn.connection.driver_connection, db.engine.dialect.name)
+            finish_checkpoint(conn.connection.driver_connection, db.engine.dialect.name)
         elapsed = time.perf_counter() - started
         db.engine.dispose()
-    return 2 * len(ids) / elapsed
-
-
-def direct_rate(url: str, ids: list[int]) -> float:
-    """The engine's database work for the same steps, sent through the raw DBAPI connection: the floor.
-
-    Statement for statement what the engine writes: the case row under its version check (with the next
-    review date when a review completes), the history record, the review opened or closed, and a notice
-    to the owner and to the reviewer.
-    """
-    engine = create_engine(url)
-    raw = engine.raw_connection()
-    sqlite = engine.dialect.name == "sqlite"
-    p = "?" if sqlite else "%s"
-    cur = raw.cursor()
-    update_case = (f"UPDATE cases SET state={p}, version={p}, history_seq={p}, history_head={p}, updated_at={p}, "
-                   f"next_review_due={p} WHERE id={p} AND version={p}")
-    insert_history = (f"INSERT INTO history_records (case_id, seq, trigger, from_state, to_state, actor, actor_user_id, "
-                      f"at, data, comment, prev_hash, hash) VALUES ({', '.join([p] * 12)})")
-    open_review = f"INSERT INTO reviews (case_id, due_on, opened_at, opened_by, reason) VALUES ({p}, {p}, {p}, {p}, {p})"
-    close_review = (f"UPDATE reviews SET completed_at={p}, completed_by_id={p}, outcome={p}, progress={p}, "
-                    f"recommendation={p} WHERE case_id={p} AND completed_at IS NULL")
-    notify = (f"INSERT INTO notifications (user_id, case_id, kind, message, due_on, dedup_key, created_at, read_at, "
-              f"emailed_at) VALUES ({', '.join([p] * 9)})")
-
-    def transition(case_id, trigger, source, dest, actor, actor_id, data):
-        cur.execute("BEGIN IMMEDIATE" if sqlite else "BEGIN")
-        cur.execute(f"SELECT version, history_seq, history_head, state, owner_id, reviewer_id, title, next_review_due "
-                    f"FROM cases WHERE id = {p}" + ("" if sqlite else " FOR UPDATE"), (case_id,))
-        version, seq, head, state, owner, reviewer, title, review_due = cur.fetchone()
-        assert state == source
-        now = dt.datetime.now(dt.timezone.utc)
-        naive = now.replace(tzinfo=None)
-        next_due = (now.date() + dt.timedelta(days=91)) if trigger == "complete_review" else review_due
-        changes = {"next_review_due": [str(review_due), next_due.isoformat()]} if trigger == "complete_review" else {}
-        body = canonical_json({"fields": data, "changes": changes})
-        digest = record_hash(case_id=case_id, seq=seq + 1, trigger=trigger, from_state=source, to_state=dest,
-                             actor=actor, actor_user_id=actor_id, at=now, data=body, comment=None, prev_hash=head)
-        cur.execute(update_case, (dest, version + 1, seq + 1, digest, naive, next_due, case_id, version))
-        cur.execute(insert_history, (case_id, seq + 1, trigger, source, dest, actor, actor_id, naive, body, None, head,
-                                     digest))
-        if trigger == "start_review":
-            cur.execute(open_review, (case_id, review_due, naive, actor, data["reason"]))
-        else:
-            cur.execute(close_review, (naive, actor_id, trigger, data["progress"], data["recommendation"], case_id))
-        message = f"CF-{case_id:06d} {title}: {trigger} by {actor}; now {dest}."
-        for user_id in sorted({owner, reviewer} - {None, actor_id}):
-            cur.execute(notify, (user_id, case_id, f"transition:{trigger}", message, None,
-                                 f"transition:{case_id}:{seq + 1}:{user_id}", naive, None, None))
-        raw.commit() if not sqlite else cur.execute("COMMIT")
-
-    started = time.perf_counter()
-    for case_id in ids:
-        transition(case_id, "start_review", "active", "under_review", "system:reviews_due", None,
-                   {"reason": "Periodic review due."})
-    for case_id in ids:
-        transition(case_id, "complete_review", "under_review", "active", "reviewer3@bench.test", 3, REVIEW)
-    _finish_checkpoint(raw.driver_connection, engine.dialect.name)
-    elapsed = time.perf_counter() - started
-    raw.close()
-    engine.dispose()
     return 2 * len(ids) / elapsed
 
 
@@ -177,22 +105,29 @@ def run(label: str, url: str, n_cases: int, n_fire: int) -> None:
     # The build leaves hundreds of MB for the kernel to write back: flush it first, or the first
     # side timed would wait for the disk behind it.
     os.sync()
-    # Engine and floor take turns, each round on cases of its own, so drift in the machine's speed
-    # during the run falls on both alike; each reports its median round.
-    per_round = max(1, n_fire // (2 * ROUNDS))
-    engine_runs, direct_runs = [], []
-    for r in range(ROUNDS):
-        engine_runs.append(engine_rate(url, _case_ids(n_cases, per_round // 2, 2 * r)))
-        direct_runs.append(direct_rate(url, _case_ids(n_cases, per_round // 2, 2 * r + 1)))
-    engine_tps, direct_tps = statistics.median(engine_runs), statistics.median(direct_runs)
-    rounds = f"median of {ROUNDS} rounds of {2 * (per_round // 2):,} transitions, one transaction each"
-    print(f"[{label}] engine: {engine_tps:,.0f} durable transitions/s ({rounds}; "
-          f"rounds {', '.join(f'{x:,.0f}' for x in engine_runs)})")
-    print(f"[{label}] direct driver floor: {direct_tps:,.0f} transitions/s (rounds {', '.join(f'{x:,.0f}' for x in direct_runs)}); "
-          f"engine at {100 * engine_tps / direct_tps:.0f} % of it")
+    # Verified before the transitions: the raw floor's records are not hashed as the engine's are.
     seconds, cases, records, peak = verify_time(url)
     print(f"[{label}] verify: {cases:,} chains, {records:,} records in {seconds:.2f} s "
           f"({records / seconds:,.0f} records/s); tracemalloc peak {peak / 2**20:.1f} MiB")
+    # Engine and floors take turns, each round on cases of its own, so drift in the machine's speed
+    # during the run falls on all alike; each reports its median round.
+    per_round = max(1, n_fire // (2 * ROUNDS))
+    sides = {"engine": engine_rate, "direct": direct_rate, "raw": raw_rate}
+    runs = {name: [] for name in sides}
+    for r in range(ROUNDS):
+        for offset, (name, rate) in enumerate(sides.items()):
+            runs[name].append(rate(url, _case_ids(n_cases, per_round // 2, len(sides) * r + offset)))
+    tps = {name: statistics.median(rates) for name, rates in runs.items()}
+    rounds = f"median of {ROUNDS} rounds of {2 * (per_round // 2):,} transitions, one transaction each"
+
+    def listed(name):
+        return f"rounds {', '.join(f'{x:,.0f}' for x in runs[name])}"
+
+    print(f"[{label}] engine: {tps['engine']:,.0f} durable transitions/s ({rounds}; {listed('engine')})")
+    print(f"[{label}] direct driver floor (the engine's statements): {tps['direct']:,.0f} transitions/s "
+          f"({listed('direct')}); engine at {100 * tps['engine'] / tps['direct']:.0f} % of it")
+    print(f"[{label}] raw floor (one UPDATE, one chained history INSERT): {tps['raw']:,.0f} transitions/s "
+          f"({listed('raw')}); engine at {tps['engine'] / tps['raw']:.2f} of it")
 
 
 def main(argv=None) -> None:

@@ -1,9 +1,12 @@
-"""Time one full run of every sweep over a million cases: with 10,000 due, and with none due."""
+"""Time one full run of every sweep over a million cases: with 10,000 due, and with none due; then, with none
+due, the scheduler's ticks that follow (the lead held, every sweep run, a minute apart), as a running
+scheduler meets them."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import resource
+import statistics
 import shutil
 import sys
 import time
@@ -43,8 +46,9 @@ def _database(total: int, due: int) -> Path:
     return path
 
 
-def _timed_run(pristine: Path, trace: bool) -> tuple[float, list, int | None]:
-    """Run every sweep once as of AS_OF on a fresh copy of `pristine`; return seconds, results, peak bytes."""
+def _timed_run(pristine: Path, trace: bool, ticks: int = 0) -> tuple[float, list, int | None, list[float]]:
+    """Run every sweep once as of AS_OF on a fresh copy of `pristine`, then `ticks` scheduler ticks a minute
+    apart; return the first run's seconds, its results, peak bytes, and each tick's seconds."""
     from caseflow.clock import frozen_at
     from caseflow.extensions import db
     from caseflow.jobs import run_all
@@ -63,9 +67,32 @@ def _timed_run(pristine: Path, trace: bool) -> tuple[float, list, int | None]:
         elapsed = time.perf_counter() - started
         peak = tracemalloc.get_traced_memory()[1] if trace else None
         tracemalloc.stop()
+    tick_times = _ticks(app, ticks)
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    return elapsed, results, peak
+    return elapsed, results, peak, tick_times
+
+
+def _ticks(app, count: int) -> list[float]:
+    """Seconds of each of `count` scheduler ticks a minute apart after AS_OF: hold the lead, run every sweep."""
+    from caseflow.clock import frozen_at
+    from caseflow.extensions import db
+    from caseflow.jobs import run_all
+    from caseflow.jobs.leader import leadership_for
+
+    times = []
+    with app.app_context():
+        leadership = leadership_for("bench", 180)
+        for minute in range(1, count + 1):
+            moment = AS_OF + dt.timedelta(minutes=minute)
+            with frozen_at(moment):
+                started = time.perf_counter()
+                leadership.hold()
+                run_all(moment, holder="bench", keep_going=leadership.hold)
+                times.append(time.perf_counter() - started)
+            db.session.remove()
+    return times
 
 
 def _checked_an_hour_ago() -> None:
@@ -85,11 +112,15 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--cases", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--trace-memory", action="store_true", help="Trace the run's peak Python memory (slower).")
+    parser.add_argument("--ticks", type=int, default=9, help="Scheduler ticks timed after the run with none due.")
+    parser.add_argument("--idle-only", action="store_true", help="Only the database with none due.")
     args = parser.parse_args(argv)
     for due, target in ((args.due, 10.0), (0, 0.1)):
+        if due and args.idle_only:
+            continue
         pristine = _database(args.cases, due)
         rss_before = _max_rss_mib()
-        elapsed, results, peak = _timed_run(pristine, args.trace_memory)
+        elapsed, results, peak, ticks = _timed_run(pristine, args.trace_memory, 0 if due else args.ticks)
         fired = sum(r.fired for r in results)
         failed = sum(r.failed for r in results)
         verdict = "ok" if elapsed < target else "SLOWER THAN TARGET"
@@ -98,6 +129,10 @@ def main(argv: list[str]) -> None:
         print(f"{args.cases:,} cases, {due:,} due: all sweeps in {elapsed * 1000:,.0f} ms "
               f"(target < {target * 1000:,.0f} ms, {verdict}); fired {fired:,} "
               f"({fired / elapsed:,.0f}/s), failed {failed:,}; {memory}", flush=True)
+        if ticks:
+            verdict = "ok" if statistics.median(ticks) < 0.02 else "SLOWER THAN TARGET"
+            print(f"  then {len(ticks)} scheduler ticks a minute apart, none due: median {statistics.median(ticks) * 1000:.1f} ms "
+                  f"(target < 20 ms, {verdict}; ticks {', '.join(f'{t * 1000:.1f}' for t in ticks)} ms)", flush=True)
 
 
 def _max_rss_mib() -> float:

@@ -47,11 +47,13 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions and load the workflow definition."""
-    from caseflow import auth, database, lost_connection, models, workflow  # noqa: F401 - registers listeners and tables
+    from caseflow import auth, database, lost_connection, models, wal, workflow  # noqa: F401 - registers listeners and tables
     from caseflow.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from caseflow.ui.security import init_security
 
     db.init_app(app)
+    with app.app_context():
+        wal.install(db.engine, app.config["CASEFLOW_SQLITE_CHECKPOINT_SECONDS"], app.config["CASEFLOW_SQLITE_WAL_CAP_PAGES"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)

@@ -22,16 +22,27 @@ def _env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _env_int(name: str, default: int, minimum: int | None = None) -> int:
+def _env_number(name: str, default, convert, what: str):
     value = os.environ.get(name)
     if value is None:
         return default
     try:
-        number = int(value)
+        return convert(value)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, not {value!r}") from None
+        raise ConfigError(f"{name} must be {what}, not {value!r}") from None
+
+
+def _env_int(name: str, default: int, minimum: int | None = None) -> int:
+    number = _env_number(name, default, int, "a whole number")
     if minimum is not None and number < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def _env_seconds(name: str, default: float) -> float:
+    number = _env_number(name, default, float, "a number of seconds")
+    if not 0 <= number < float("inf"):
+        raise ConfigError(f"{name} must be 0 or more seconds, not {os.environ.get(name)}")
     return number
 
 
@@ -120,6 +131,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "CASEFLOW_CHECKPOINT_DIR": os.environ.get("CASEFLOW_CHECKPOINT_DIR", str(instance_path / "checkpoints")),
         # For the load run only: a file holding seconds added to the real time (refused in production).
         "CASEFLOW_CLOCK_OFFSET_FILE": os.environ.get("CASEFLOW_CLOCK_OFFSET_FILE") or None,
+        # SQLite: checkpoint the write-ahead log in a background thread, not in commits (caseflow.wal).
+        "CASEFLOW_SQLITE_CHECKPOINT_SECONDS": _env_seconds("CASEFLOW_SQLITE_CHECKPOINT_SECONDS", 0.5),
+        "CASEFLOW_SQLITE_WAL_CAP_PAGES": _env_int("CASEFLOW_SQLITE_WAL_CAP_PAGES", 32768, minimum=1),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])

@@ -12,9 +12,7 @@ from caseflow.config import ConfigError
 #: Execution option that makes a SQLite transaction take the write lock when it begins.
 IMMEDIATE = "caseflow_begin_immediate"
 
-#: Pages of write-ahead log after which a commit copies the log back into the database file.
-SQLITE_CHECKPOINT_PAGES = 4096
-#: Bytes the log file is cut back to after a checkpoint (twice the log between two checkpoints).
+#: Bytes the log file is cut back to after a checkpoint, once its largest size is no longer needed.
 SQLITE_LOG_LIMIT_BYTES = 32 * 2**20
 
 
@@ -29,11 +27,8 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL with NORMAL survives a crash of the process: only a power loss can lose the last commits.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # Every transition dirties some 25 B-tree pages (case, history and its audit indexes, review,
-    # notices); a commit writes them to the log, and a checkpoint copies them into the file and
-    # waits for the disk. One every 4,096 pages (16 MiB) instead of SQLite's 1,000: fewer waits,
-    # and a page changed by several transitions in between is copied once (bench.engine: +9 to +21 %).
-    cursor.execute(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}")
+    # When the log is copied back into the file (the checkpoints) is the app's engine's business:
+    # caseflow.wal does it in the background.
     # After a long reader held the log back, cut it down again rather than keep its largest size.
     cursor.execute(f"PRAGMA journal_size_limit={SQLITE_LOG_LIMIT_BYTES}")
     cursor.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy import Select
+from sqlalchemy import Select, bindparam
 
 from caseflow.database import IMMEDIATE
 from caseflow.extensions import db
@@ -13,28 +13,39 @@ from caseflow.extensions import db
 BATCH_SIZE = 500
 
 
-def batches(query: Select, key, size: int | None = None) -> Iterator[list]:
-    """Yield the rows of `query` in batches ordered by `key` (an integer column selected first)."""
-    session, size = db.session, size or BATCH_SIZE
+class Keyset:
+    """A sweep's query paged by an integer key: both pages' statements built once, when the module loads.
+
+    `key + 0`, in the ORDER BY and after the first batch: otherwise SQLite may walk the one-column state
+    index (which ends in the row id) for the id order or the `id > last` range, reading every case in the
+    state; it then takes the partial (state, due date) index instead and sorts the few rows due.
+    """
+
+    def __init__(self, query: Select, key, size: int = BATCH_SIZE):
+        self.size = size
+        self.first = query.order_by(key + 0).limit(size)
+        self.after = query.where(key + 0 > bindparam("keyset_last")).order_by(key + 0).limit(size)
+
+
+def batches(keyset: Keyset, params: dict | None = None) -> Iterator[list]:
+    """Yield the rows of `keyset`'s query (the key selected first) in batches, with `params` bound."""
+    session, params = db.session, dict(params or {})
     kept = set(session.identity_map.keys())  # the caller's objects stay attached
-    last = None
+    statement = keyset.first
     while True:
-        # `key + 0`, in the ORDER BY and after the first batch: otherwise SQLite may walk the
-        # one-column state index (which ends in the row id) for the id order or the `id > last`
-        # range, reading every case in the state; it then takes the partial (state, due date)
-        # index instead and sorts the few rows due.
-        page = query if last is None else query.where(key + 0 > last)
-        rows = session.execute(page.order_by(key + 0).limit(size)).all()
+        rows = session.execute(statement, params).all()
+        if not rows:
+            # Nothing to work: the read transaction may go on into the next sweep's reads (an idle tick
+            # then reads in one transaction), as nothing will be written under it.
+            return
         # End the read transaction before the batch is worked: on SQLite an open reader
         # would otherwise pin an old snapshot while the engine writes.
         session.commit()
-        if not rows:
-            return
         yield rows
         _forget_loaded(session, kept)
-        if len(rows) < size:
+        if len(rows) < keyset.size:
             return
-        last = rows[-1][0]
+        statement, params["keyset_last"] = keyset.after, rows[-1][0]
 
 
 def _forget_loaded(session, kept: set) -> None:

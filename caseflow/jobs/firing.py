@@ -5,12 +5,12 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from caseflow import clock
 from caseflow.extensions import db
-from caseflow.jobs.batches import batches
+from caseflow.jobs.batches import Keyset, batches
 from caseflow.jobs.result import SweepResult
 from caseflow.models import RUNNING, Case, in_state
 from caseflow.reviews.due import is_review_due, review_has_come
@@ -19,10 +19,21 @@ from caseflow.workflow import Actor, CaseNotFound, Conflict, WorkflowError, curr
 log = logging.getLogger("caseflow.jobs")
 
 
-def _fire_each(result: SweepResult, query, trigger: str, data_of: Callable, still_due: Callable[[Case], bool]) -> SweepResult:
-    """Fire `trigger` on every row of `query` (id, version, ...), batch by batch; one failure stops nothing."""
+# Each sweep's query, built once: the day it sweeps as of is bound when it runs.
+TODAY = bindparam("today")
+_REVIEWS_DUE = Keyset(select(Case.id, Case.version, Case.next_review_due).where(review_has_come(TODAY)), Case.id)
+_EXITS_DUE = Keyset(select(Case.id, Case.version, Case.exit_deadline).where(
+    in_state(*RUNNING), Case.exit_deadline <= TODAY), Case.id)
+_STARTS_DUE = Keyset(select(Case.id, Case.version, Case.proposed_start, Case.agreement_signed_on).where(
+    in_state("agreed"), Case.proposed_start <= TODAY), Case.id)
+
+
+def _fire_each(result: SweepResult, keyset: Keyset, today: dt.date, trigger: str, data_of: Callable,
+               still_due: Callable[[Case], bool]) -> SweepResult:
+    """Fire `trigger` on every row of `keyset` (id, version, ...) due on `today`, batch by batch; one failure
+    stops nothing."""
     workflow, actor = current_workflow(), Actor.system(result.sweep)
-    for rows in batches(query, Case.id):
+    for rows in batches(keyset, {"today": today}):
         for row in rows:
             _fire_one(result, workflow, actor, trigger, row, data_of, still_due)
     return result
@@ -71,9 +82,8 @@ def _timers() -> dict:
 def reviews_due(as_of: dt.datetime) -> SweepResult:
     """Start the periodic review of every active case whose next review date has come."""
     today = as_of.date()
-    query = select(Case.id, Case.version, Case.next_review_due).where(review_has_come(today))
     return _fire_each(
-        SweepResult("reviews_due"), query, "start_review",
+        SweepResult("reviews_due"), _REVIEWS_DUE, today, "start_review",
         lambda c: {"reason": f"Periodic review due on {c.next_review_due.isoformat()}."},
         lambda c: is_review_due(c, today))
 
@@ -92,23 +102,19 @@ def exit_deadline(as_of: dt.datetime) -> SweepResult:
                                   "how the results for children are sustained after the exit.",
                 "completion_date": completion}
 
-    query = select(Case.id, Case.version, Case.exit_deadline).where(
-        in_state(*RUNNING), Case.exit_deadline <= today)
     return _fire_each(
-        SweepResult("exit_deadline"), query, "begin_exit", plan,
+        SweepResult("exit_deadline"), _EXITS_DUE, today, "begin_exit", plan,
         lambda c: c.state in RUNNING and c.exit_deadline is not None and c.exit_deadline <= today)
 
 
 def activation(as_of: dt.datetime) -> SweepResult:
     """Activate every agreed case whose start date has come, started on that date (or on its signing, if later)."""
     today = as_of.date()
-    query = select(Case.id, Case.version, Case.proposed_start, Case.agreement_signed_on).where(
-        in_state("agreed"), Case.proposed_start <= today)
 
     def start(c) -> dict:
         # A partnership starts on its agreement's signing at the earliest: an agreement signed late starts late.
         return {"actual_start": max(d for d in (c.proposed_start, c.agreement_signed_on) if d is not None)}
 
     return _fire_each(
-        SweepResult("activation"), query, "activate", start,
+        SweepResult("activation"), _STARTS_DUE, today, "activate", start,
         lambda c: c.state == "agreed" and c.proposed_start is not None and c.proposed_start <= today)

@@ -46,15 +46,20 @@ class LastCheck:
         return now - self.as_of > 2 * EVERY
 
 
-def _latest_run(*conditions) -> SweepRun | None:
+def _latest_run(*conditions):
     # The newest by id, not by "as of": a `caseflow sweep --at` far ahead must not stop the daily check.
-    return db.session.scalar(select(SweepRun).where(SweepRun.sweep == NAME, SweepRun.finished_at.is_not(None),
-                                                    *conditions).order_by(SweepRun.id.desc()).limit(1))
+    return select(SweepRun).where(SweepRun.sweep == NAME, SweepRun.finished_at.is_not(None),
+                                  *conditions).order_by(SweepRun.id.desc()).limit(1)
+
+
+# Built once: the last run that verified the chains, and the last that did not skip (a failed one counts).
+_LAST_VERIFIED = _latest_run(SweepRun.summary.startswith(VERIFIED, autoescape=True))
+_LAST_NOT_SKIPPED = _latest_run(~SweepRun.summary.startswith(SKIPPED, autoescape=True))
 
 
 def last_check() -> LastCheck | None:
     """The latest finished run of this sweep that verified the chains."""
-    run = _latest_run(SweepRun.summary.startswith(VERIFIED, autoescape=True))
+    run = db.session.scalar(_LAST_VERIFIED)
     if run is None:
         return None
     # The summary is "<what was found>; fired 0, notified 0, failed 0 ..." (SweepResult.summary).
@@ -64,7 +69,7 @@ def last_check() -> LastCheck | None:
 def history_check(as_of: dt.datetime) -> SweepResult:
     """Verify every chain unless one was checked within the last day; alert on the first broken record."""
     result = SweepResult(NAME)
-    previous = _latest_run(~SweepRun.summary.startswith(SKIPPED, autoescape=True))
+    previous = db.session.scalar(_LAST_NOT_SKIPPED)
     if previous is not None:
         verified = previous.summary.startswith(VERIFIED)
         if dt.timedelta(0) <= as_of - previous.as_of < (EVERY if verified else RETRY_AFTER):

@@ -19,31 +19,49 @@ LEASE_NAME = "sweeps"
 LOCK_KEY = 7310413
 
 
+#: A held lead is written down again once this share of its lease has passed, not at every hold:
+#: two thirds of the lease are then still left for the sweep in hand, and an idle tick writes it once.
+RENEW_AFTER = 1 / 3
+
+
 class LeaseLeadership:
-    """SQLite: the lease row is the lock; it is renewed each tick and taken over once it has expired."""
+    """SQLite: the lease row is the lock; it is renewed as it ages and taken over once it has expired."""
 
     def __init__(self, holder: str, lease_seconds: float):
         self.holder, self.lease = holder, dt.timedelta(seconds=lease_seconds)
+        self.renewed_at: dt.datetime | None = None  # when this process last wrote its lead down
+
+    def fresh(self, now: dt.datetime) -> bool:
+        """Whether this process wrote its lead down recently enough not to write it again now."""
+        return self.renewed_at is not None and self.renewed_at <= now < self.renewed_at + self.lease * RENEW_AFTER
 
     def hold(self) -> bool:
         """Take or renew the lead; return whether this process leads now."""
         now = utcnow()
+        if self.fresh(now):
+            return True
         # The write lock taken at BEGIN makes the read-then-write below one atomic step.
         with write_transaction() as session:
-            lease = session.get(SchedulerLease, LEASE_NAME, populate_existing=True)
-            if lease is None:
-                session.add(SchedulerLease(name=LEASE_NAME, holder=self.holder, acquired_at=now, expires_at=now + self.lease))
-                return True
-            if lease.holder != self.holder and lease.expires_at > now:
-                return False
-            if lease.holder != self.holder:
-                log.info("taking over the lead from %s, whose lease expired at %s", lease.holder, lease.expires_at)
-                lease.holder, lease.acquired_at = self.holder, now
-            lease.expires_at = now + self.lease
+            leading = self._take_or_renew(session, now)
+        self.renewed_at = now if leading else None
+        return leading
+
+    def _take_or_renew(self, session, now: dt.datetime) -> bool:
+        lease = session.get(SchedulerLease, LEASE_NAME, populate_existing=True)
+        if lease is None:
+            session.add(SchedulerLease(name=LEASE_NAME, holder=self.holder, acquired_at=now, expires_at=now + self.lease))
             return True
+        if lease.holder != self.holder and lease.expires_at > now:
+            return False
+        if lease.holder != self.holder:
+            log.info("taking over the lead from %s, whose lease expired at %s", lease.holder, lease.expires_at)
+            lease.holder, lease.acquired_at = self.holder, now
+        lease.expires_at = now + self.lease
+        return True
 
     def release(self) -> None:
         """Give up the lead, so another process takes it at its next tick."""
+        self.renewed_at = None
         with write_transaction() as session:
             session.execute(delete(SchedulerLease).where(SchedulerLease.name == LEASE_NAME,
                                                          SchedulerLease.holder == self.holder))
@@ -77,12 +95,12 @@ class AdvisoryLockLeadership(LeaseLeadership):
             log.warning("lost the leader connection: %s", str(exc.orig).splitlines()[0] if exc.orig else exc)
             self._drop()
             return False
-        if self.leading:
-            self._note()
+        now = utcnow()
+        if self.leading and not self.fresh(now):
+            self._note(now)
         return self.leading
 
-    def _note(self) -> None:
-        now = utcnow()
+    def _note(self, now: dt.datetime) -> None:
         with write_transaction() as session:
             lease = session.get(SchedulerLease, LEASE_NAME, populate_existing=True)
             if lease is None:
@@ -91,8 +109,10 @@ class AdvisoryLockLeadership(LeaseLeadership):
                 if lease.holder != self.holder:
                     lease.holder, lease.acquired_at = self.holder, now
                 lease.expires_at = now + self.lease
+        self.renewed_at = now
 
     def _drop(self) -> None:
+        self.renewed_at = None
         try:
             if self.connection is not None:
                 self.connection.close()

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from caseflow.clock import utcnow
 from caseflow.extensions import db
-from caseflow.jobs.batches import batches, write_transaction
+from caseflow.jobs.batches import Keyset, batches, write_transaction
 from caseflow.jobs.result import SweepResult
 from caseflow.models import Notification, User
 
@@ -21,6 +21,12 @@ MAIL_BATCH = 100
 SUBJECTS = {"review_overdue": "Review overdue", "review_escalated": "Overdue review escalated",
             "exit_notice": "Exit approaching", "exit_overdue": "Exit overdue",
             "history_broken": "History broken"}
+
+
+# Built once: the notifications still to be e-mailed, in batches of MAIL_BATCH.
+_UNSENT = Keyset(select(Notification.id).join(User, User.id == Notification.user_id).where(
+    Notification.emailed_at.is_(None), Notification.read_at.is_(None), User.is_active_user.is_(True)),
+    Notification.id, size=MAIL_BATCH)
 
 
 def subject_of(kind: str, case_id: int | None) -> str:
@@ -35,9 +41,7 @@ def deliver_mail(as_of: dt.datetime) -> SweepResult:
     result, config = SweepResult("mail"), current_app.config
     if not config.get("MAIL_SERVER"):
         return result
-    query = (select(Notification.id).join(User, User.id == Notification.user_id)
-             .where(Notification.emailed_at.is_(None), Notification.read_at.is_(None), User.is_active_user.is_(True)))
-    for rows in batches(query, Notification.id, size=MAIL_BATCH):
+    for rows in batches(_UNSENT):
         claimed = _claim([r.id for r in rows])
         if not claimed:
             continue

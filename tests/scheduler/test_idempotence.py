@@ -39,8 +39,8 @@ def test_the_same_sweep_twice_fires_once(app, due_cases, sweep):
 def test_a_case_moved_after_the_query_counts_as_already_done(app, users, due_cases, sweep, monkeypatch):
     reviewer = Actor.of(users["reviewer"])
 
-    def a_person_is_quicker(query, key):
-        for rows in batches(query, key):
+    def a_person_is_quicker(keyset, params):
+        for rows in batches(keyset, params):
             # Between the sweep's query and its firing, a reviewer starts the first case's review.
             current_workflow().fire(rows[0].id, "start_review", reviewer, {"reason": "Ad hoc."})
             yield rows
