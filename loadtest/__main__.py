@@ -44,7 +44,7 @@ def main() -> int:
     deployment.start()
     try:
         recorder, problems = run_traffic(deployment, users, seconds)
-        final_day = wait_for_last_sweeps(deployment, time.time())
+        final_day = wait_for_last_sweeps(deployment)
     finally:
         deployment.stop()
     print_report(recorder, seconds)
@@ -85,24 +85,20 @@ def run_traffic(deployment: Deployment, users: dict, seconds: float) -> tuple[Re
     return recorder, problems
 
 
-def wait_for_last_sweeps(deployment: Deployment, since: float, seconds: float = 90) -> dt.date | None:
+def wait_for_last_sweeps(deployment: Deployment, seconds: float = 90) -> dt.date | None:
     """Wait until every firing sweep has run from start to end after the clock stopped; the day they ran as of."""
-    deadline, since_at = time.monotonic() + seconds, dt.datetime.fromtimestamp(since, dt.timezone.utc)
+    deadline, since = time.monotonic() + seconds, deployment.now() - dt.timedelta(seconds=1)
     with deployment.engine().connect() as conn:
         while time.monotonic() < deadline:
             rows = conn.execute(text(
                 "SELECT sweep, max(as_of) AS as_of FROM sweep_runs WHERE finished_at IS NOT NULL AND started_at > :since "
-                "GROUP BY sweep"), {"since": since_at - dt.timedelta(seconds=1) + _offset(deployment)}).all()
+                "GROUP BY sweep"), {"since": since}).all()
             conn.rollback()
             done = {r.sweep: r.as_of for r in rows}
             if all(name in done for name in FIRING_SWEEPS):
                 return min(_as_date(done[name]) for name in FIRING_SWEEPS)
             time.sleep(0.5)
     return None
-
-
-def _offset(deployment: Deployment) -> dt.timedelta:
-    return dt.timedelta(seconds=float(deployment.offset_file.read_text()))
 
 
 def _as_date(value) -> dt.date:

@@ -30,7 +30,7 @@ class Deployment:
         self.web_workers, self.schedulers_wanted = web_workers, schedulers
         self.offset_file = workdir / "clock-offset"
         self.port = _free_port()
-        self.web, self.schedulers, self.killed_at = None, [], None
+        self.web, self.schedulers, self.killed_at, self.offset = None, [], None, 0.0
         write_offset_file(self.offset_file, 0)
         self.env = {**os.environ, "DATABASE_URL": self.url, "SECRET_KEY": "load-run", "CASEFLOW_ENV": "development",
                     "CASEFLOW_INSTANCE_PATH": str(workdir / "instance"),
@@ -103,6 +103,11 @@ class Deployment:
 
     def move_clock(self, seconds: float) -> None:
         write_offset_file(self.offset_file, seconds)
+        self.offset = seconds
+
+    def now(self) -> dt.datetime:
+        """The time as the deployment's clock reads it: what its sweeps record."""
+        return dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=self.offset)
 
     def kill_leader(self) -> str | None:
         """SIGKILL the scheduler that holds the lead; return its holder name (None if none of ours leads)."""
@@ -117,8 +122,7 @@ class Deployment:
             return None
         os.kill(pid, signal.SIGKILL)
         pids[pid].wait()
-        # As the deployment's clock reads it, for comparing with the times its sweeps record.
-        self.killed_at = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=float(self.offset_file.read_text()))
+        self.killed_at = self.now()
         return holder
 
     def stop(self) -> None:
