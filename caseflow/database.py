@@ -5,7 +5,7 @@ import sqlite3
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from caseflow.config import ConfigError
 
@@ -41,7 +41,13 @@ def _sqlite_on_begin(conn):
     # A write transaction that starts deferred can fail with SQLITE_BUSY when it upgrades
     # from reading to writing; the engine asks for the write lock up front instead.
     # Straight to the driver: this runs once per transaction, on the engine's hot path.
-    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
+    statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN"
+    try:
+        conn.connection.driver_connection.execute(statement)
+    except sqlite3.Error as exc:
+        # SQLAlchemy does not wrap what a "begin" listener raises: wrap it as a statement's error would be, so
+        # callers see OperationalError ("database is locked" after the busy timeout), not the driver's own.
+        raise DBAPIError.instance(statement, (), exc, sqlite3.Error, dialect=conn.dialect) from exc
 
 
 def check_reachable(engine: Engine) -> None:

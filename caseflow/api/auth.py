@@ -67,16 +67,24 @@ def _touch_unless_locked(touch) -> None:
     driver = session.connection().connection.driver_connection
     waited = driver.execute("PRAGMA busy_timeout").fetchone()[0]
     driver.execute("PRAGMA busy_timeout = 0")
-    session.expire_on_commit = False  # keep the token and its user loaded: no reload after
     try:
         session.execute(touch.execution_options(synchronize_session=False))
-        session.commit()
+        locked = False
     except OperationalError:
-        session.rollback()  # locked: the next request a minute on records it
+        locked = True  # the next request a minute on records it
     finally:
-        session.expire_on_commit = True
+        # Put the wait back while the connection is still ours: once the transaction ends it goes back to the
+        # pool, and another thread's BEGIN IMMEDIATE on it would fail at once instead of waiting its turn.
         with contextlib.suppress(sqlite3.Error):  # a connection lost meanwhile is the pool's to replace
             driver.execute(f"PRAGMA busy_timeout = {int(waited)}")
+    if locked:
+        session.rollback()
+        return
+    session.expire_on_commit = False  # keep the token and its user loaded: no reload after
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def api_roles(*roles: str):
