@@ -2,6 +2,7 @@
 and cases in each state, made through the engine."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -88,11 +89,11 @@ def _truncate_postgres(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request, tmp_path):
-    """The URL of an empty, migrated database on each backend under test."""
-    if request.param == "sqlite":
-        path = tmp_path / "caseflow.db"
+def empty_database(request, backend: str, directory) -> str:
+    """The URL of an empty, migrated database on `backend` (a SQLite file in `directory`; this worker's
+    PostgreSQL database, emptied), for a fixture of any scope."""
+    if backend == "sqlite":
+        path = directory / "caseflow.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         return f"sqlite:///{path}"
     url = request.getfixturevalue("postgres_schema")
@@ -100,14 +101,27 @@ def database_url(request, tmp_path):
     return url
 
 
-@pytest.fixture
-def app(database_url, tmp_path):
-    app = create_app(_test_config(database_url, UPLOAD_FOLDER=str(tmp_path / "uploads"),
-                                  CASEFLOW_CHECKPOINT_DIR=str(tmp_path / "checkpoints")))
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path):
+    """The URL of an empty, migrated database on each backend under test."""
+    return empty_database(request, request.param, tmp_path)
+
+
+@contextlib.contextmanager
+def app_on(database_url: str, directory):
+    """An app on `database_url`, its uploads and checkpoints in `directory`, inside its app context."""
+    app = create_app(_test_config(database_url, UPLOAD_FOLDER=str(directory / "uploads"),
+                                  CASEFLOW_CHECKPOINT_DIR=str(directory / "checkpoints")))
     with app.app_context():
         yield app
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    with app_on(database_url, tmp_path) as app:
+        yield app
 
 
 @pytest.fixture(autouse=True)

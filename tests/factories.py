@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+
+from werkzeug.security import generate_password_hash
 
 from caseflow.clock import frozen_at, today, utcnow
 from caseflow.documents.minipdf import text_pdf
@@ -19,12 +22,19 @@ ROLE_USERS = {
 }
 
 
+@functools.cache
+def password_hash_of(key: str) -> str:
+    """The real (scrypt) hash of PASSWORD for the user `key`, made once per process: one costs about 0.2 s
+    here, and most tests make six users. Each key keeps a salt of its own, as set_password would give it."""
+    return generate_password_hash(PASSWORD)
+
+
 def make_users() -> dict[str, User]:
     """Create one user per key of ROLE_USERS, all with PASSWORD."""
     users = {}
     for key, (role, name) in ROLE_USERS.items():
         user = User(email=f"{key}@example.org", name=name, role=role, office="Geneva")
-        user.set_password(PASSWORD)
+        user.password_hash = password_hash_of(key)
         db.session.add(user)
         users[key] = user
     db.session.commit()

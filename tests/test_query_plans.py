@@ -1,9 +1,10 @@
 """The date queries read the cases' partial indexes: each query is run for real, its SQL caught and explained.
 
 Each runs on an empty table (no planner statistics, as on a new database) and on 5,000 cases of
-every state after ANALYZE. Every query names its states as SQL literals: PostgreSQL's generic plans
-(psycopg prepares a statement server-side after five executions) see no bound values, so a state
-passed as a parameter would rule the partial indexes out.
+every state after ANALYZE, each built once for the module: the tests only read them, but for the notices
+the reminder sweeps queue, removed after each test. Every query names its states as SQL literals:
+PostgreSQL's generic plans (psycopg prepares a statement server-side after five executions) see no bound
+values, so a state passed as a parameter would rule the partial indexes out.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import datetime as dt
 import re
 
 import pytest
-from sqlalchemy import event, insert, inspect, select, text
+from flask import current_app
+from sqlalchemy import delete, event, insert, select, text
 
 from caseflow.api.paging import page
 from caseflow.reviews.due import queue_query
@@ -22,8 +24,10 @@ from caseflow.extensions import db
 from caseflow.jobs import batches, firing
 from caseflow.jobs.firing import activation, exit_deadline, reviews_due
 from caseflow.jobs.reminders import exit_notice, exit_overdue, reviews_overdue
-from caseflow.models import Case, Review
+from caseflow.models import Case, Notification, Review
 from caseflow.reviews.queue import due_cases
+from tests.conftest import BACKENDS, app_on, empty_database
+from tests.factories import CaseFactory, make_users
 
 AS_OF = dt.datetime(2027, 6, 1, 6, 0, tzinfo=dt.timezone.utc)
 ACTIVE, UNDER_REVIEW = "ix_cases_active_next_review_due", "ix_cases_under_review_next_review_due"
@@ -37,17 +41,49 @@ MIX = [("proposed", 1), ("vetted", 1), ("agreed", 1), ("active", 11), ("under_re
        ("discontinued", 3)]
 
 
-@pytest.fixture(params=["empty", "5,000 cases"])
-def population(request, app, cases):
+# The module's tests share its databases: one worker runs them all.
+pytestmark = pytest.mark.xdist_group("query_plans")
+#: Each database once empty and once filled; each built once for the module, not once per test.
+POPULATIONS = [(backend, label) for backend in BACKENDS for label in ("empty", "5,000 cases")]
+
+
+@pytest.fixture(scope="module", params=POPULATIONS, ids="-".join)
+def population(request, tmp_path_factory):
     """The cases table empty, or holding 5,000 copies of one case spread over the states (with their
-    open reviews), analyzed."""
-    if request.param == "empty":
-        if db.engine.dialect.name == "postgresql":
-            # TRUNCATE keeps the planner's statistics of an earlier test's rows in this worker's database;
-            # a new database has none, which is what "empty" stands for.
-            db.session.execute(text("DELETE FROM pg_statistic WHERE starelid = 'cases'::regclass"))
-            db.session.commit()
-        return request.param
+    open reviews), analyzed: built once per database for the whole module, inside its app's context."""
+    backend, label = request.param
+    directory = tmp_path_factory.mktemp("plans")
+    with app_on(empty_database(request, backend, directory), directory):
+        users = make_users()
+        if label == "empty":
+            if db.engine.dialect.name == "postgresql":
+                # TRUNCATE keeps the planner's statistics of an earlier test's rows in this worker's database;
+                # a new database has none, which is what "empty" stands for.
+                db.session.execute(text("DELETE FROM pg_statistic WHERE starelid = 'cases'::regclass"))
+                db.session.commit()
+        else:
+            _fill(CaseFactory(users))
+        yield label
+
+
+@pytest.fixture
+def app(population):
+    """The module's app (the one `population` filled)."""
+    return current_app._get_current_object()
+
+
+@pytest.fixture(autouse=True)
+def _no_notices_left(population):
+    """The reminder sweeps queue notices (the only rows these tests write): each test starts without them,
+    so a sweep explained after another finds its cases due as on a new database."""
+    yield
+    db.session.rollback()
+    db.session.execute(delete(Notification))
+    db.session.commit()
+
+
+def _fill(cases: CaseFactory) -> None:
+    """5,000 copies of one proposed case over the states of MIX, the open review of each under review, analyzed."""
     model = db.session.execute(select(Case.__table__).where(Case.id == cases.propose().id)).mappings().one()
     states = [state for state, share in MIX for _ in range(share)]
     day = AS_OF.date()
@@ -67,7 +103,6 @@ def population(request, app, cases):
     db.session.commit()
     with db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
-    return request.param
 
 
 @contextlib.contextmanager
@@ -199,20 +234,3 @@ def test_the_dashboards_due_reviews_and_exits_read_the_partial_indexes(populatio
     due_soon, *_others = plans_of(lambda: review_figures(grace_days=14))
     assert_reads([due_soon], ACTIVE)
     assert_reads(plans_of(exits_ahead), RUNNING_EXIT)
-
-
-def test_the_partial_indexes_come_and_go_with_their_migration(app):
-    from flask_migrate import downgrade, upgrade
-
-    def indexes() -> set[str]:
-        return {i["name"] for i in inspect(db.engine).get_indexes("cases")}
-
-    composite = {f"ix_cases_state_{column}" for column in set(DATE_OF.values())}
-    assert PARTIAL <= indexes() and not composite & indexes()
-    # The model and the migrations agree; PostgreSQL has the title's trigram index besides (caseflow/search.py).
-    trigram = {"ix_cases_title_trgm"} if db.engine.dialect.name == "postgresql" else set()
-    assert indexes() == {i.name for i in Case.__table__.indexes} | trigram
-    downgrade(revision="a7d3c1e9b2f4")
-    assert composite <= indexes() and not PARTIAL & indexes() and "ix_cases_state" in indexes()
-    upgrade()
-    assert PARTIAL <= indexes() and not composite & indexes()
