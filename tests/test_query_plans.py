@@ -53,7 +53,7 @@ def population(request, tmp_path_factory):
     open reviews), analyzed: built once per database for the whole module, inside its app's context."""
     backend, label = request.param
     directory = tmp_path_factory.mktemp("plans")
-    with app_on(empty_database(request, backend, directory), directory):
+    with app_on(empty_database(request, backend, directory, truncate=True), directory):
         users = make_users()
         if label == "empty":
             if db.engine.dialect.name == "postgresql":
