@@ -1,8 +1,9 @@
 """Idempotency keys: a write named by a key is done once; a repeat of it gets the first answer.
 
-Used by the API (the Idempotency-Key header, caseflow/api/idempotent.py) and by the step forms
-(a one-time submission token, caseflow/cases/step_views.py). A key belongs to one user and names one
-request (method, path and body); it is forgotten KEY_LIFETIME after it was first used.
+Used by the API (the Idempotency-Key header, caseflow/api/idempotent.py), whose keys are claimed and answered
+here, and by the step forms, whose one-time submission tokens the engine stores with the step
+(caseflow/workflow/claims.py, caseflow/cases/once.py). A key belongs to one user and names one request (method,
+path and body); it is forgotten KEY_LIFETIME after it was first used (pruned by API claims and the sweeps).
 
 The unique constraint on (user, key) decides a race: of two requests with one key at once, one
 inserts the claim and goes on; the other finds the claim and is told to wait (KeyInFlight) or, once
@@ -10,7 +11,6 @@ the first has finished, is given its answer.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import time
 
@@ -21,8 +21,8 @@ from caseflow.clock import utcnow
 from caseflow.extensions import db
 from caseflow.jobs.batches import write_transaction
 from caseflow.models import IdempotencyKey
+from caseflow.models.idempotency import KEY_LIFETIME
 
-KEY_LIFETIME = dt.timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 
 
@@ -61,7 +61,7 @@ def claim(user_id: int, key: str, method: str, path: str, print_: str) -> Idempo
     with write_transaction() as session:
         session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < utcnow() - KEY_LIFETIME)
                         .execution_options(synchronize_session=False))
-        earlier = _find(user_id, key)
+        earlier = find(user_id, key)
         if earlier is None:
             session.add(IdempotencyKey(user_id=user_id, key=key, method=method.upper(), path=path,
                                        fingerprint=print_, created_at=utcnow()))
@@ -69,7 +69,7 @@ def claim(user_id: int, key: str, method: str, path: str, print_: str) -> Idempo
                 session.flush()
             except IntegrityError:  # another request claimed it between our read and our insert
                 session.rollback()
-                earlier = _find(user_id, key)
+                earlier = find(user_id, key)
     if earlier is None:
         return None
     if earlier.fingerprint != print_:
@@ -80,36 +80,17 @@ def claim(user_id: int, key: str, method: str, path: str, print_: str) -> Idempo
     return earlier
 
 
-def _find(user_id: int, key: str) -> IdempotencyKey | None:
+def find(user_id: int, key: str) -> IdempotencyKey | None:
+    """The row of `key` for this user, as stored now, or None."""
     return db.session.scalar(select(IdempotencyKey).where(IdempotencyKey.user_id == user_id,
                                                           IdempotencyKey.key == key)
                              .execution_options(populate_existing=True))
 
 
-def settled(user_id: int, key: str, print_: str, *, seconds: float = 10.0, step: float = 0.2) -> IdempotencyKey | None:
-    """The answered row of `key`, waiting up to `seconds` while its first request runs; None when unused.
-
-    Raise KeyMismatch when the key named another request, KeyInFlight when it is still unanswered after waiting.
-    """
-    deadline = time.monotonic() + seconds
-    while True:
-        db.session.rollback()
-        row = _find(user_id, key)
-        if row is None or row.created_at < utcnow() - KEY_LIFETIME:
-            return None
-        if row.fingerprint != print_:
-            raise KeyMismatch(f"was used for another request ({row.method} {row.path})")
-        if row.status is not None:
-            return row
-        if time.monotonic() >= deadline:
-            raise KeyInFlight("The first request with this key is still being worked on; retry in a moment.")
-        time.sleep(step)  # a person's second click waits for the first to finish
-
-
 def answer(user_id: int, key: str, status: int, body: str | None, location: str | None) -> None:
     """Keep the answer given to the claimed request, so a repeat gets it."""
     with write_transaction() as session:
-        row = _find(user_id, key)
+        row = find(user_id, key)
         if row is not None:
             row.status, row.body, row.location = status, body, location
             session.add(row)

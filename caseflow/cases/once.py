@@ -1,8 +1,9 @@
 """A step form submitted twice (a double click, a reload, a resend) is done once.
 
-Every step form carries a one-time submission token drawn with it (StepForm.submission). The first
-submission with that token claims it as an idempotency key of the user (caseflow.idempotency); a
-later one lands where the first did, with a message instead of an error, and changes nothing.
+Every step form carries a one-time submission token drawn with it (StepForm.submission). The step stores the
+token as an idempotency key of the user, with the answer a repeat gets, in its own transaction
+(caseflow/workflow/claims.py). A later submission with that token is refused by the engine (the key is taken,
+or the case moved on) and lands where the first did, with a message instead of an error, having changed nothing.
 """
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from flask import flash, redirect, request
 from flask_login import current_user
 
 from caseflow import idempotency
+from caseflow.extensions import db
+from caseflow.workflow import WorkflowError
+from caseflow.workflow.claims import Claim
 
 PREFIX = "form:"
 
@@ -32,45 +36,31 @@ def _print() -> str:
     return idempotency.fingerprint("POST", request.path, b"")
 
 
-def _landing(row):
+def earlier_landing():
+    """The redirect to where this form's first submission landed, or None when there was none."""
+    key = _key()
+    if key is None:
+        return None
+    db.session.rollback()  # read what committed since this request began: the first submission's step
+    row = idempotency.find(current_user.id, key)
+    if row is None or row.status is None or row.fingerprint != _print():
+        return None
     flash(row.body or "This form was submitted already; nothing was changed.", "info")
     return redirect(row.location)
 
 
-def earlier_landing():
-    """The redirect to where this form's first submission landed, or None when this is the first."""
-    key = _key()
-    if key is None:
-        return None
-    try:
-        row = idempotency.settled(current_user.id, key, _print())
-    except (idempotency.KeyMismatch, idempotency.KeyInFlight):
-        return None  # run_once answers these
-    return _landing(row) if row is not None else None
-
-
 def run_once(act, settle):
-    """Run `act()` once per submitted form; `settle(outcome)` gives (message for a repeat, URL it lands on).
+    """Return `act(claim)`, the step made under this form's one-time key (None when the form bears none).
 
-    Raise AlreadySubmitted when another submission of the same form got there first.
+    `settle(outcome)` gives (message for a repeat, URL it lands on). Raise AlreadySubmitted when the step was
+    refused because another submission of the same form got there first.
     """
     key = _key()
-    if key is None:
-        return act()
+    claim = None if key is None else Claim(current_user.id, key, "POST", request.path, _print(), settle)
     try:
-        earlier = idempotency.wait_for(current_user.id, key, "POST", request.path, _print())
-    except idempotency.KeyMismatch:
-        return act()  # a token copied into another form: it names nothing here
-    except idempotency.KeyInFlight:
-        flash("Your first submission of this form is still being worked on; reload in a moment.", "warning")
-        raise AlreadySubmitted(redirect(request.path)) from None
-    if earlier is not None:
-        raise AlreadySubmitted(_landing(earlier))
-    try:
-        outcome = act()
-    except BaseException:
-        idempotency.release(current_user.id, key)
+        return act(claim)
+    except WorkflowError:
+        # Refused: the key taken or the case moved on may be this form's first submission. Only then is it read.
+        if claim is not None and (landing := earlier_landing()) is not None:
+            raise AlreadySubmitted(landing) from None
         raise
-    message, location = settle(outcome)
-    idempotency.answer(current_user.id, key, 303, message, location)
-    return outcome

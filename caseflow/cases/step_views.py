@@ -32,7 +32,7 @@ def _refused(form, error) -> tuple[list[str], int]:
 
 
 def _submit(form, act, settle):
-    """Validate the form and call `act()` once per drawn form; return its outcome, or None with the problems
+    """Validate the form and call `act(claim)` once per drawn form; return its outcome, or None with the problems
     and the status. `settle(outcome)` says where a repeated submission lands (once.run_once)."""
     if not form.validate_on_submit():
         return None, [], 422 if form.is_submitted() else 200
@@ -55,9 +55,9 @@ def fire(case_id: int, trigger: str):
         abort(403)
     if not wf.owns(case, actor):
         abort(403, description=f"{case.reference} is not yours: an officer acts only on the cases they own.")
-    if (landing := earlier_landing()) is not None:
-        return landing
     if not wf.may_fire(case, trigger, actor):
+        if (landing := earlier_landing()) is not None:  # this form's first submission moved the case on
+            return landing
         abort(409, description=f"{case.reference} is {wf.label(case.state)} now: "
                                f"“{spec.label}” cannot be done from there.")
     prefill = {**initial_data(wf.definition, spec.form, case), "version": case.version}
@@ -67,10 +67,10 @@ def fire(case_id: int, trigger: str):
     dest = case.state if spec.dest == SAME_STATE else spec.dest
     done = f"{spec.label}: done. {case.reference} is now {wf.label(dest)}."
     try:
-        outcome, problems, status = _submit(form, lambda: wf.fire(
-            case.id, trigger, actor, form.step_data(),
-            expected_version=form.expected_version(), comment=form.comment.data or None),
-            lambda _: (f"This form was sent twice; the first was taken. {done}", url_for("cases.detail", case_id=case.id)))
+        outcome, problems, status = _submit(form, lambda claim: wf.fire(
+            case_id, trigger, actor, form.step_data(),
+            expected_version=form.expected_version(), comment=form.comment.data or None, claim=claim),
+            lambda _: (f"This form was sent twice; the first was taken. {done}", url_for("cases.detail", case_id=case_id)))
     except AlreadySubmitted as repeat:
         return repeat.landing
     if outcome is not None:
@@ -85,13 +85,11 @@ def new():
     """Propose a partnership with an existing partner, or register a new partner in the same form."""
     wf = current_workflow()
     spec = wf.definition.creating_trigger
-    if (landing := earlier_landing()) is not None:
-        return landing
     form = step_form_class(wf.definition, spec.form)(data={"office": current_user.office or ""})
     bind_partner_choices(form, wf.definition, spec.form)
     try:
-        outcome, problems, status = _submit(form, lambda: wf.propose(
-            Actor.of(current_user), form.step_data(), comment=form.comment.data or None),
+        outcome, problems, status = _submit(form, lambda claim: wf.propose(
+            Actor.of(current_user), form.step_data(), comment=form.comment.data or None, claim=claim),
             lambda done: (f"This proposal was sent twice; the first was taken: CF-{done.case_id:06d} waits for vetting.",
                           url_for("cases.detail", case_id=done.case_id)))
     except AlreadySubmitted as repeat:

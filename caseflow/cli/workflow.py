@@ -12,6 +12,7 @@ from caseflow.clock import today
 from caseflow.extensions import db
 from caseflow.models import Case, HistoryRecord, User
 from caseflow.workflow import Actor, WorkflowError, current_workflow
+from caseflow.partners.chain import verify_partners
 from caseflow.workflow.chain_verify import verify_chains
 from caseflow.workflow.conformance import stored_breaches
 
@@ -64,6 +65,11 @@ def verify_command(case_id):
     tail = f", final hash {result.final_hash}" if case_id else ""
     against = f"; every record of {result.anchored} is there, unchanged" if result.anchored else "; no checkpoint yet"
     click.echo(f"verified {result.cases} chains, {result.records} records: intact{tail}{against}")
+    if case_id is None:
+        partners = verify_partners(db.session)
+        if not partners.ok:
+            raise click.ClickException(f"partner record broken at {partners.broken}")
+        click.echo(f"verified {partners.partners} partners' kept changes, {partners.changes} changes: intact")
 
 
 @click.command("check")

@@ -17,7 +17,8 @@ from caseflow.jobs.history_check import history_check
 from caseflow.jobs.mail import deliver_mail
 from caseflow.jobs.reminders import exit_notice, exit_overdue, reviews_overdue
 from caseflow.jobs.result import SweepResult
-from caseflow.models import SweepRun
+from caseflow.models import IdempotencyKey, SweepRun
+from caseflow.models.idempotency import KEY_LIFETIME
 
 log = logging.getLogger("caseflow.jobs")
 #: Sweep runs are kept this long; the history records keep what the sweeps did for good.
@@ -108,6 +109,9 @@ _DROP_RUNS = delete(_RUNS).where(_RUNS.c.id.in_(bindparam("run_ids", expanding=T
 # A run a minute adds up: the old log is pruned along the (sweep, started_at) index.
 _PRUNE_RUNS = delete(_RUNS).where(_RUNS.c.sweep.in_(bindparam("sweeps", expanding=True)),
                                   _RUNS.c.started_at < bindparam("before", type_=_RUNS.c.started_at.type))
+# Step forms store their one-time keys with the step and never read them again after a day: forgotten here.
+_KEYS = IdempotencyKey.__table__
+_PRUNE_KEYS = delete(_KEYS).where(_KEYS.c.created_at < bindparam("before", type_=_KEYS.c.created_at.type))
 
 
 def _begin(names: list[str], as_of: dt.datetime, holder: str) -> dict[str, int]:
@@ -131,3 +135,4 @@ def _end(outcomes: list[dict], unrun: list[int] = (), prune: tuple[list[str], dt
         if prune:
             names, as_of = prune
             session.execute(_PRUNE_RUNS, {"sweeps": names, "before": as_of - KEEP_RUNS})
+            session.execute(_PRUNE_KEYS, {"before": as_of - KEY_LIFETIME})

@@ -9,6 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from caseflow.extensions import db
 from caseflow.models.types import UTCDateTime, now_utc
 
+#: A key is kept this long after its first use; a repeat after that is a new request.
+KEY_LIFETIME = dt.timedelta(hours=24)
+
 
 class IdempotencyKey(db.Model):
     """One client-chosen key of one user: which request it named, and its answer once there is one.

@@ -101,5 +101,8 @@ class PartnerChange(db.Model):
     reason: Mapped[str] = mapped_column(Text)
     by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=now_utc)
+    # Chained per partner, as the history is per case (caseflow/partners/chain.py).
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
 
     by: Mapped["User"] = relationship()  # noqa: F821

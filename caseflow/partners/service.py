@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from caseflow.clock import utcnow
 from caseflow.models import Organisation, PartnerChange, User
+from caseflow.partners.chain import change_hash, head_of
 
 # Reviewers vet partners against para 46 and admins keep the directory; officers, who propose
 # partnerships, may not lift a flag that blocks their own proposal nor rewrite the partner they
@@ -17,9 +18,11 @@ CORRECT_ROLES = ("reviewer", "admin")
 
 
 def record_change(session, partner: Organisation, kind: str, changes: dict, reason: str, by: User) -> PartnerChange:
-    """Add the record of one change to `partner` to the session's transaction; the caller commits."""
-    change = PartnerChange(partner_id=partner.id, kind=kind, changes=json.dumps(changes, sort_keys=True),
-                           reason=reason.strip(), by_user_id=by.id, at=utcnow())
+    """Add the record of one change to `partner`, chained to its last, to the session's transaction; the caller
+    commits. The caller holds the partner's row lock, so two changes to one partner cannot share a predecessor."""
+    values = {"partner_id": partner.id, "kind": kind, "changes": json.dumps(changes, sort_keys=True),
+              "reason": reason.strip(), "by_user_id": by.id, "at": utcnow(), "prev_hash": head_of(session, partner.id)}
+    change = PartnerChange(**values, hash=change_hash(**values))
     session.add(change)
     return change
 

@@ -9,6 +9,7 @@ from caseflow.clock import utcnow
 from caseflow.models import a_role
 from caseflow.workflow import store
 from caseflow.workflow.actor import Actor
+from caseflow.workflow.claims import Claim, store_claim
 from caseflow.workflow.context import StepContext
 from caseflow.workflow.definition import TransitionSpec, WorkflowDefinition
 from caseflow.workflow.effects import EFFECTS
@@ -101,8 +102,11 @@ class Workflow:
 
     # -- firing ----------------------------------------------------------------------------
     def fire(self, case_id: int, trigger: str, actor: Actor, data: dict | None = None, *,
-             expected_version: int | None = None, comment: str | None = None) -> Outcome:
-        """Fire `trigger` on a case in one transaction; return the outcome or raise a WorkflowError."""
+             expected_version: int | None = None, comment: str | None = None, claim: Claim | None = None) -> Outcome:
+        """Fire `trigger` on a case in one transaction; return the outcome or raise a WorkflowError.
+
+        `claim`, when given, is the request's one-time key, stored with the step (workflow/claims.py).
+        """
         spec = self._spec(trigger, actor)
         if spec.sources is None:
             raise InvalidData({"trigger": f"'{trigger}' creates a case; use propose"})
@@ -126,9 +130,10 @@ class Workflow:
                                f"'{spec.label}' cannot be done from there.") from None
             now = utcnow()
             ctx = StepContext(self.definition, spec, case, actor, clean, now.date(), conn=conn, at=now)
-            return self._apply(conn, ctx, carrier.state, comment)
+            return self._claimed(conn, claim, self._apply(conn, ctx, carrier.state, comment), now)
 
-    def propose(self, actor: Actor, data: dict | None, *, comment: str | None = None) -> Outcome:
+    def propose(self, actor: Actor, data: dict | None, *, comment: str | None = None,
+                claim: Claim | None = None) -> Outcome:
         """Create a case by the definition's creating trigger (propose), with its first history record."""
         spec = self._spec(self.definition.creating_trigger.trigger, actor)
         clean, comment = validate_step_data(self.definition.forms[spec.form], data), clean_comment(comment)
@@ -143,7 +148,7 @@ class Workflow:
                                                "owner_id": actor.user_id, "created_at": now})
             ctx.case = store.load_case(conn, case_id)
             ctx.changes["partner_id"] = partner_id
-            return self._apply(conn, ctx, spec.dest, comment, before={})
+            return self._claimed(conn, claim, self._apply(conn, ctx, spec.dest, comment, before={}), now)
 
     def import_case(self, actor: Actor, columns: dict, state: str, source: str) -> Outcome:
         """Store an imported case in `state` with a first history record saying who imported it from where."""
@@ -193,6 +198,12 @@ class Workflow:
             EFFECTS[name](ctx)
         _refuse_if_broken(refusals, ctx, dest, self.definition.invariants.get(dest, ()))
         return self._write(conn, ctx, dest, comment, before)
+
+    @staticmethod
+    def _claimed(conn, claim: Claim | None, outcome: Outcome, at) -> Outcome:
+        if claim is not None:
+            store_claim(conn, claim, outcome, at)
+        return outcome
 
     def _write(self, conn, ctx: StepContext, dest: str, comment: str | None, before: dict | None) -> Outcome:
         return write_step(conn, ctx, dest, self.label(dest), comment, before)

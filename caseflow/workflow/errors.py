@@ -31,6 +31,13 @@ class Conflict(WorkflowError):
     status = 409
 
 
+class KeyTaken(Conflict):
+    """The request's one-time key was used already: the request it named was done before."""
+
+    def __init__(self, message: str = "This form was sent already; nothing was done again."):
+        super().__init__(message)
+
+
 class InvalidData(WorkflowError):
     """The step's data failed validation; `errors` maps each field to its message."""
 

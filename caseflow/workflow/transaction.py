@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from caseflow.database import IMMEDIATE
 from caseflow.extensions import db
 from caseflow.models import ApiToken, User
-from caseflow.workflow.errors import Conflict
+from caseflow.workflow.errors import Conflict, KeyTaken
 from caseflow.workflow.integrity import has_uncommitted_writes
 from caseflow.workflow.prepared import translate
 
@@ -57,8 +57,11 @@ class DriverConnection:
         except self.dialect.loaded_dbapi.Error as exc:
             error = translate(exc, self.dialect, "(pipeline)", ())
             # The history's (case, seq) taken: another writer came first. Any other refusal stays what it is.
-            if isinstance(error, IntegrityError) and getattr(exc.diag, "table_name", None) == "history_records":
+            table = getattr(exc.diag, "table_name", None) if isinstance(error, IntegrityError) else None
+            if table == "history_records":
                 raise Conflict(MOVED_ON) from exc
+            if table == "idempotency_keys":  # the form's one-time key (workflow/claims.py): sent before
+                raise KeyTaken() from exc
             raise error from exc
         if any(cursor.rowcount != 1 for cursor in self._expected):
             raise Conflict(MOVED_ON)
