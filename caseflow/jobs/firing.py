@@ -40,7 +40,14 @@ def _fire_each(result: SweepResult, keyset: Keyset, today: dt.date, trigger: str
     size = current_app.config["CASEFLOW_SWEEP_BATCH_SIZE"]
     for rows in batches(keyset, {"today": today}):
         for start in range(0, len(rows), size):
-            _fire_batch(result, workflow, actor, trigger, rows[start:start + size], data_of, still_due)
+            batch = rows[start:start + size]
+            try:
+                _fire_batch(result, workflow, actor, trigger, batch, data_of, still_due)
+            except Exception as exc:
+                # Not one case's fault: the batch was rolled back whole; what the earlier ones did stays counted.
+                log.exception("%s: the batch from CF-%06d was rolled back", result.sweep, batch[0].id)
+                result.fail(f"the batch from CF-{batch[0].id:06d}", f"{type(exc).__name__}: {exc}".splitlines()[0])
+                return result
     return result
 
 
