@@ -134,6 +134,9 @@ def build_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # SQLite: checkpoint the write-ahead log in a background thread, not in commits (caseflow.wal).
         "CASEFLOW_SQLITE_CHECKPOINT_SECONDS": _env_seconds("CASEFLOW_SQLITE_CHECKPOINT_SECONDS", 0.5),
         "CASEFLOW_SQLITE_WAL_CAP_PAGES": _env_int("CASEFLOW_SQLITE_WAL_CAP_PAGES", 32768, minimum=1),
+        # Due cases a sweep fires per transaction (a savepoint each, one commit): on SQLite the write lock is
+        # held for the whole batch, so this bounds how long a request may wait behind a sweep.
+        "CASEFLOW_SWEEP_BATCH_SIZE": _env_int("CASEFLOW_SWEEP_BATCH_SIZE", 100, minimum=1),
     }
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(config["SQLALCHEMY_DATABASE_URI"])

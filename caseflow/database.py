@@ -1,10 +1,12 @@
-"""Database connection settings: SQLite pragmas, immediate write transactions, a reachability check."""
+"""Database connection settings: SQLite pragmas, immediate write transactions, snapshot reads, a reachability check."""
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from caseflow.config import ConfigError
@@ -48,6 +50,21 @@ def _sqlite_on_begin(conn):
         # SQLAlchemy does not wrap what a "begin" listener raises: wrap it as a statement's error would be, so
         # callers see OperationalError ("database is locked" after the busy timeout), not the driver's own.
         raise DBAPIError.instance(statement, (), exc, sqlite3.Error, dialect=conn.dialect) from exc
+
+
+@contextlib.contextmanager
+def snapshot_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection of its own in a read transaction whose every statement sees the same snapshot.
+
+    PostgreSQL's default, READ COMMITTED, gives each statement a snapshot of its own: rows read by two
+    statements may then disagree with each other about a commit made between them. REPEATABLE READ takes
+    one snapshot at the first statement. A SQLite read transaction is one snapshot already.
+    """
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 def check_reachable(engine: Engine) -> None:

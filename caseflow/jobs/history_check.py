@@ -109,10 +109,8 @@ def _verify_all(anchor) -> VerifyResult:
 
 
 def _verify_chunk(after: int, upto: int | None, anchor) -> VerifyResult:
-    try:
-        return verify_chains(db.session, after=after, upto=upto, anchor=anchor)
-    finally:
-        db.session.rollback()
+    # One snapshot per chunk (verify_chains reads its cases, records and reviews in one), ended with it.
+    return verify_chains(db.session, after=after, upto=upto, anchor=anchor)
 
 
 def _alert(result: SweepResult, checked: VerifyResult, as_of: dt.datetime) -> None:

@@ -22,6 +22,14 @@ class SweepResult:
         self.failed += 1
         self.failures.append(f"{reference}: {why}")
 
+    def add(self, other: SweepResult) -> None:
+        """Count what `other` (a part of this sweep, such as a committed batch) did."""
+        self.fired += other.fired
+        self.notified += other.notified
+        self.failed += other.failed
+        self.already += other.already
+        self.failures.extend(other.failures)
+
     def summary(self) -> str:
         """One line saying what the sweep did."""
         parts = [f"fired {self.fired}", f"notified {self.notified}", f"failed {self.failed}"]

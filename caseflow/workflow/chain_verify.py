@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from caseflow.database import snapshot_connection
 from caseflow.models import Case, Document, HistoryRecord, Review
 from caseflow.workflow.chain import hash_format_of
 from caseflow.workflow.projection import CASE_INDEX, CaseProjection, case_differences, review_differences
@@ -50,7 +51,8 @@ def verify_chains(session, case_id: int | None = None, on_case=None, batch: int 
     broken record or the first stored fact its history contradicts, streaming in batches.
 
     `anchor` (caseflow.checkpoints.Anchor), when given, is a signed checkpoint: every record it holds
-    must still be there, unchanged.
+    must still be there, unchanged. What it reads is what was committed when it began (one snapshot, on
+    a connection of its own: `session` only names the database).
     """
     queries = [select(Case.__table__).order_by(Case.id),
                select(*_COLUMNS).order_by(HistoryRecord.case_id, HistoryRecord.seq),
@@ -64,16 +66,15 @@ def verify_chains(session, case_id: int | None = None, on_case=None, batch: int 
         if upto is not None:
             queries[n] = queries[n].where(owner <= upto)
     scope = _Scope(case_id, after, upto)
-    result = _read_and_walk(session, queries, batch, on_case, anchor, scope)
-    if not result.ok:
-        # On PostgreSQL the cases and their records are read by separate statements, each seeing the
-        # commits made before it began: a step committed in between looks like a break. A real one
-        # is still there when read again. (SQLite reads them all in one snapshot: the same answer.)
-        result = _read_and_walk(session, queries, batch, None, anchor, scope)
-    if result.ok:
-        broken = _check_documents(session, scope)
-        if broken is not None:
-            result = VerifyResult(result.cases, result.records, broken, result.final_hash)
+    # The cases, their records, reviews and documents are read by separate statements: they must all see
+    # one snapshot, or a step committed between two of them would look like a break. A connection of
+    # verify's own, so the caller's transaction (a request's) is left as it is.
+    with snapshot_connection(session.get_bind()) as conn:
+        result = _read_and_walk(conn, queries, batch, on_case, anchor, scope)
+        if result.ok:
+            broken = _check_documents(conn, scope)
+            if broken is not None:
+                result = VerifyResult(result.cases, result.records, broken, result.final_hash)
     if anchor is not None:
         result = VerifyResult(result.cases, result.records, result.broken, result.final_hash, anchor.label)
     return result
@@ -90,8 +91,8 @@ class _Scope:
                 and (self.upto is None or case_id <= self.upto))
 
 
-def _read_and_walk(session, queries, batch: int, on_case, anchor, scope) -> VerifyResult:
-    results = [session.execute(q.execution_options(yield_per=batch)) for q in queries]
+def _read_and_walk(conn, queries, batch: int, on_case, anchor, scope) -> VerifyResult:
+    results = [conn.execute(q.execution_options(yield_per=batch)) for q in queries]
     try:
         cases, records, reviews = results
         return _walk(cases, iter(records), iter(reviews.mappings()), on_case, anchor, scope)
@@ -169,7 +170,7 @@ def _walk(cases, records, reviews, on_case, anchor=None, scope=None) -> VerifyRe
     return VerifyResult(n_cases, n_records, None, final)
 
 
-def _check_documents(session, scope: _Scope) -> BrokenRecord | None:
+def _check_documents(conn, scope: _Scope) -> BrokenRecord | None:
     """Each document's recorded digest and size must be those of its stored file's bytes."""
     from caseflow.documents.store import upload_folder  # the documents feature imports the workflow
 
@@ -181,7 +182,7 @@ def _check_documents(session, scope: _Scope) -> BrokenRecord | None:
     if scope.upto is not None:
         query = query.where(Document.case_id <= scope.upto)
     folder = upload_folder()
-    for doc in session.execute(query):
+    for doc in conn.execute(query):
         try:
             content = (folder / doc.stored_name).read_bytes()
         except OSError:

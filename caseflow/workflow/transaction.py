@@ -7,6 +7,10 @@ writes travel in one pipeline: one round trip for the case, its history, review 
 the request's read transaction ends first (nothing crosses a wire there) and the step's transaction
 takes the write lock as it begins (BEGIN IMMEDIATE), waiting up to the busy timeout, because a deferred
 transaction can fail with SQLITE_BUSY when it upgrades to writing.
+
+A batch (`batch_transaction`, the sweeps) is one write transaction for many steps: each step inside it runs
+in a savepoint, so a step refused or failed is undone alone, and the others are committed together. One
+commit per batch instead of one per step: on SQLite the commit writes every page the batch dirtied once.
 """
 from __future__ import annotations
 
@@ -25,6 +29,10 @@ BUSY = "The database is busy with another change; nothing was changed, try again
 MOVED_ON = "The case moved on while you worked; nothing was changed."
 #: What the engine never writes: a request keeps them loaded across the step's commit (no reload).
 _UNTOUCHED = (User, ApiToken)
+#: session.info key holding the open batch's Connection: the engine's steps then run in savepoints of it.
+BATCH = "caseflow_batch"
+#: The savepoint each step of a batch runs in (one at a time: steps do not nest).
+_STEP = "caseflow_step"
 
 
 class DriverConnection:
@@ -77,8 +85,55 @@ class DriverConnection:
 
 
 @contextlib.contextmanager
+def batch_transaction():
+    """One write transaction for many engine steps, committed once at the end; each step runs in a savepoint.
+
+    A step that raises is rolled back to its savepoint and the batch goes on with the next; an error that
+    leaves the block rolls the whole batch back. On SQLite the write lock is held from BEGIN to COMMIT,
+    so keep batches small enough that a request waiting behind one is not kept long.
+    """
+    session = _ready_session()
+    if BATCH in session.info:
+        raise RuntimeError("batches do not nest")
+    try:
+        session.info[BATCH] = _begin(session)
+        yield
+    except BaseException:
+        session.info.pop(BATCH, None)
+        session.rollback()
+        raise
+    session.info.pop(BATCH, None)
+    _commit(session)
+
+
+@contextlib.contextmanager
+def _step_savepoint(conn, driver: DriverConnection | None = None):
+    """Run one step of a batch in a savepoint: released when it succeeds, rolled back to when it raises."""
+    raw = conn.connection.driver_connection
+    raw.execute(f"SAVEPOINT {_STEP}")
+    try:
+        yield
+        if driver is not None:
+            driver.flush()
+    except BaseException:
+        if driver is not None:
+            driver.abandon()
+        # After a failed statement PostgreSQL refuses everything but this; SQLite undid only the statement.
+        raw.execute(f"ROLLBACK TO SAVEPOINT {_STEP}")
+        raw.execute(f"RELEASE SAVEPOINT {_STEP}")
+        raise
+    raw.execute(f"RELEASE SAVEPOINT {_STEP}")
+
+
+@contextlib.contextmanager
 def driver_transaction():
     """A write transaction on the request's connection, for steps that run only prepared statements (fire)."""
+    batch = db.session().info.get(BATCH)
+    if batch is not None:
+        driver = DriverConnection(batch.dialect, batch.connection)
+        with _step_savepoint(batch, driver):
+            yield driver
+        return
     session, driver = _ready_session(), None
     try:
         conn = _begin(session)
@@ -96,6 +151,11 @@ def driver_transaction():
 @contextlib.contextmanager
 def core_transaction():
     """A write transaction on the request's SQLAlchemy Connection, for steps that also run Core statements."""
+    batch = db.session().info.get(BATCH)
+    if batch is not None:
+        with _step_savepoint(batch):
+            yield batch
+        return
     session = _ready_session()
     try:
         yield _begin(session)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from caseflow.clock import frozen_at
 from caseflow.extensions import db
@@ -41,3 +41,18 @@ def notifications(kind: str, case_id: int | None = None) -> list[Notification]:
     if case_id is not None:
         query = query.where(Notification.case_id == case_id)
     return list(db.session.scalars(query))
+
+
+def commits_during(work) -> int:
+    """How many transactions `work()` commits on the app's database."""
+    commits = []
+
+    def count(conn):
+        commits.append(conn)
+
+    event.listen(db.engine, "commit", count)
+    try:
+        work()
+    finally:
+        event.remove(db.engine, "commit", count)
+    return len(commits)

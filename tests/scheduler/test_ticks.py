@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from caseflow.clock import frozen_at
 from caseflow.extensions import db
 from caseflow.jobs import SWEEPS, run_all
 from caseflow.jobs.leader import leadership_for
 from caseflow.models import SchedulerLease, SweepRun
-from tests.scheduler.conftest import at
+from tests.scheduler.conftest import at, commits_during
 
 #: The lead renewed, the run's log begun, its reads, the log ended.
 IDLE_TICK_COMMITS = 4
@@ -23,20 +23,6 @@ def _tick(leadership, moment: dt.datetime) -> list:
         return run_all(moment, holder="test", keep_going=leadership.hold)
 
 
-def _commits_during(work) -> int:
-    commits = []
-
-    def count(conn):
-        commits.append(conn)
-
-    event.listen(db.engine, "commit", count)
-    try:
-        work()
-    finally:
-        event.remove(db.engine, "commit", count)
-    return len(commits)
-
-
 def _runs() -> list[SweepRun]:
     db.session.rollback()
     return list(db.session.scalars(select(SweepRun).order_by(SweepRun.id)))
@@ -45,7 +31,7 @@ def _runs() -> list[SweepRun]:
 def test_an_idle_tick_a_minute_later_makes_a_few_commits_and_logs_every_sweep(app, users):
     leadership = leadership_for("host-a:1:aa", 180)
     _tick(leadership, at(2027, 6, 1))  # the first tick takes the lead and runs the daily history check
-    count = _commits_during(lambda: _tick(leadership, at(2027, 6, 1) + dt.timedelta(minutes=1)))
+    count = commits_during(lambda: _tick(leadership, at(2027, 6, 1) + dt.timedelta(minutes=1)))
     assert count <= IDLE_TICK_COMMITS
     runs = _runs()[-len(SWEEPS):]
     assert [r.sweep for r in runs] == list(SWEEPS)
@@ -63,7 +49,7 @@ def test_the_lead_is_written_down_again_once_a_third_of_the_lease_has_passed(app
     with frozen_at(noon):
         assert leadership.hold()
     with frozen_at(noon + dt.timedelta(seconds=59)):
-        assert _commits_during(leadership.hold) == 0
+        assert commits_during(leadership.hold) == 0
     assert expires_at() == noon + dt.timedelta(seconds=180)
     with frozen_at(noon + dt.timedelta(seconds=61)):
         assert leadership.hold()
