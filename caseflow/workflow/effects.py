@@ -1,6 +1,7 @@
 """Effects: named steps that set derived fields once the guards have passed."""
 from __future__ import annotations
 
+from caseflow.money.budget import organisation_cash_usd
 from caseflow.workflow.context import StepContext, add_months
 
 EFFECTS = {}
@@ -80,3 +81,13 @@ def end_review_schedule(ctx: StepContext):
 def record_closure_reason(ctx: StepContext):
     ctx.changes["closure_reason"] = ctx.data.get("reason")
     ctx.changes["next_review_due"] = None
+
+
+@effect
+def record_budget(ctx: StepContext):
+    """Store the agreement's contribution lines (the step's `budget` rows) and the organisation's cash in USD."""
+    lines = ctx.data.get("budget") or []
+    if not lines and ctx.value("organisation_cash_usd") is None:
+        return  # no budget given, none to replace: a case agreed on its `amount` alone
+    ctx.tables["budget_lines"] = [{"position": n, **line} for n, line in enumerate(lines, start=1)]
+    ctx.changes["organisation_cash_usd"] = organisation_cash_usd(lines, ctx.definition.usd_rates) if lines else None
