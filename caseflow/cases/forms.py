@@ -123,7 +123,8 @@ def row_form_class(spec: FieldSpec) -> type[Form]:
         cells = {}
         for cell in spec.row_fields:
             if cell.choices:  # a choice, or a currency of the definition's rates: a select
-                cells[cell.name] = SelectField(cell.label, choices=_choices(cell), description=cell.help)
+                # Unchecked here: the rows the form pads with hold no choice at all; the engine reads every cell.
+                cells[cell.name] = SelectField(cell.label, choices=_choices(cell), description=cell.help, validate_choice=False)
                 continue
             field = make_field(cell)
             # A row left empty is dropped, so no cell is required here; the engine names a half-filled row's gaps.

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.conftest import api, secrets  # noqa: F401 - the token fixtures of the API stories
+
 #: An illustrative budget: the organisation's cash in euros, its supplies in dollars, the partner's staff in pounds.
 BUDGET = [
     {"party": "organisation", "kind": "cash", "currency": "EUR", "amount": "5000", "description": "Registrars' kits"},
