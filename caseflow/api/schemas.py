@@ -86,8 +86,12 @@ class FormField(Computed):
     required = fields.Boolean(required=True)
     choices = fields.List(fields.Nested(Choice), required=True, allow_none=True)
     max_length = fields.Integer(required=True, allow_none=True)
-    min = fields.Integer(required=True, allow_none=True)
-    max = fields.Integer(required=True, allow_none=True)
+    min = fields.Float(required=True, allow_none=True)  # a whole number's, or an amount's (0.01)
+    max = fields.Float(required=True, allow_none=True)
+    #: A `rows` field (a budget's lines): the fields of each row, and how many rows it takes at most.
+    row_fields = fields.List(fields.Nested(lambda: FormField(exclude=("row_fields", "max_rows"))),
+                             data_key="fields", required=False)
+    max_rows = fields.Integer(required=False, allow_none=True)
 
 
 class AllowedTrigger(ma.Schema):
