@@ -174,6 +174,15 @@ def small_scale_within_limit(facts: CaseFacts):
     return None
 
 
+@invariant("released_usd", "organisation_cash_usd")
+def released_within_budget(facts: CaseFacts):
+    released, budget = facts.value("released_usd"), facts.value("organisation_cash_usd")
+    if released is not None and Decimal(str(released)) > Decimal(str(budget or 0)):
+        return (f"The instalments released ({Decimal(str(released)):,.2f} USD) may never exceed the organisation's "
+                f"cash budget ({Decimal(str(budget or 0)):,.2f} USD).")
+    return None
+
+
 @invariant("exit_conditions", "proposed_end")
 def exit_strategy_defined(facts: CaseFacts):
     missing = [label for column, label in (("proposed_end", "an intended end date"), ("exit_conditions", "exit conditions"))

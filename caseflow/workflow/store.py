@@ -10,8 +10,8 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from caseflow.models import (BudgetLine, Case, Document, HistoryRecord, Notification, Organisation, Review, User,
-                             partner_name_key, tidy_partner_name)
+from caseflow.models import (BudgetLine, Case, Document, HistoryRecord, Instalment, Notification, Organisation, Review,
+                             User, partner_name_key, tidy_partner_name)
 from caseflow.workflow.errors import GuardFailed
 from caseflow.workflow.prepared import Prepared, PreparedQuery
 
@@ -38,7 +38,9 @@ _INSERT_NOTIFICATION = Prepared(_NOTIFICATIONS.insert(), tuple(c.name for c in _
 #: The tables whose rows a step replaces beside the case (StepContext.tables): name -> (delete, insert).
 ROW_TABLES = {t.name: (Prepared(t.delete().where(t.c.case_id == bindparam("case_id"))),
                        Prepared(t.insert(), tuple(c.name for c in t.columns if c.name != "id")))
-              for t in (BudgetLine.__table__,)}
+              for t in (BudgetLine.__table__, Instalment.__table__)}
+_ROWS_OF = {t.name: PreparedQuery(select(t).where(t.c.case_id == bindparam("case_id")).order_by(t.c.position))
+            for t in (BudgetLine.__table__, Instalment.__table__)}
 _updates: dict[tuple[str, ...], object] = {}
 _closes: dict[tuple[str, ...], object] = {}
 
@@ -166,3 +168,9 @@ def replace_rows(conn, table: str, case_id: int, rows: list[dict]) -> None:
     delete.execute(conn, {"case_id": case_id})
     if rows:
         insert.execute_many(conn, [{**row, "case_id": case_id} for row in rows])
+
+
+def load_rows(conn, table: str, case_id: int) -> list[dict]:
+    """The case's rows of `table` (one of ROW_TABLES) in position order, as dicts without id and case_id."""
+    cursor_rows = _ROWS_OF[table].fetch_all(conn, {"case_id": case_id})
+    return [{k: v for k, v in row.items() if k not in ("id", "case_id")} for row in cursor_rows]
