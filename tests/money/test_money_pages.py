@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from caseflow.clock import today
+from caseflow.extensions import db
+from caseflow.models import Case
 from tests.factories import agreement
 from tests.money.conftest import BUDGET
 from tests.ui.conftest import text_of
@@ -50,3 +52,18 @@ def test_the_api_reads_the_money_of_a_case(api, cases, vetted):
     assert [l["currency"] for l in money["lines"]] == ["EUR", "USD", "GBP"] and money["lines"][0]["usd"] == "5400.00"
     assert money["totals"]["organisation"] == "7400.50"
     assert [i["status"] for i in money["instalments"]] == ["released", "requested", "planned", "planned"]
+
+
+def test_the_release_steps_take_their_forms_on_the_case_page(client, users, cases, vetted, sign_in):
+    case = _running(cases, vetted)  # instalment 2 waits for approval
+    sign_in(users["officer"])
+    assert client.get(f"/cases/{case.id}/approve_release").status_code == 403  # a reviewer's step
+    refused = client.post(f"/cases/{case.id}/request_release", data={"instalment": "3", "version": "99"})
+    assert refused.status_code in (409, 422)
+    sign_in(users["reviewer"])
+    page = text_of(client.get(f"/cases/{case.id}"))
+    assert f"/cases/{case.id}/approve_release" in page
+    approved = client.post(f"/cases/{case.id}/approve_release", data={"note": "Report seen.",
+                                                                      "version": db.session.get(Case, case.id).version})
+    assert approved.status_code == 302
+    assert "Released: <strong>2,700.00 USD</strong>" in text_of(client.get(f"/cases/{case.id}"))
