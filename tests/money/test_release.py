@@ -154,3 +154,10 @@ def test_the_release_steps_work_through_the_api(api, cases, running):
     approved = api("reviewer").post(f"/api/v1/cases/{running.id}/transitions",
                                     json={"trigger": "approve_release", "data": {}})
     assert approved.status_code == 200 and statuses(running.id)[0] == "released"
+
+
+def test_an_instalment_marked_released_behind_the_engines_back_is_named_by_verify(cases, running):
+    db.session.execute(Instalment.__table__.update().where(Instalment.position == 2).values(status="released"))
+    db.session.commit()
+    broken = verify_chains(db.session).broken
+    assert broken.case_id == running.id and "instalments row" in broken.reason and "'planned'" in broken.reason
