@@ -10,7 +10,7 @@ from caseflow.demo.data import USERS
 from caseflow.demo.loader import load_demo
 from caseflow.extensions import db
 from caseflow.jobs.mail import deliver_mail
-from caseflow.models import Case, HistoryRecord, Notification, Organisation, User
+from caseflow.models import BudgetLine, Case, HistoryRecord, Instalment, Notification, Organisation, User
 from tests.scheduler.smtp_sink import SmtpSink
 
 # Seed 004 lists these as Defence for Children International's own relationships, not UNICEF's.
@@ -72,6 +72,16 @@ def test_the_money_and_the_failures_belong_to_fictional_partners(demo):
     assert with_money and rejected and flagged
     assert all(is_fictional(c.partner.name) for c in [*with_money, *rejected])
     assert all(is_fictional(o.name) for o in flagged)
+
+
+def test_running_fictional_partnerships_carry_illustrative_budgets_and_a_released_instalment(demo):
+    lines = db.session.scalars(select(BudgetLine)).all()
+    assert lines and all(line.description == "Illustrative figure (demo data)" for line in lines)
+    assert all(is_fictional(db.session.get(Case, line.case_id).partner.name) for line in lines)
+    released = db.session.scalars(select(Instalment).where(Instalment.status == "released")).all()
+    assert released and all(db.session.get(Case, i.case_id).state in ("active", "under_review", "exiting", "discontinued")
+                            for i in released)
+    assert all(i.requested_by_id != i.released_by_id for i in released)  # four eyes
 
 
 def test_loading_the_demo_again_adds_nothing_and_leaves_the_bell_quiet(demo):

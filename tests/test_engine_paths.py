@@ -110,7 +110,7 @@ def test_roles_may_fire_only_their_triggers(app, users, cases):
     with pytest.raises(NotAllowed):
         current_workflow().fire(case.id, "vet", Actor.system("reviews_due"), VETTING)
     wf, active = current_workflow(), cases.in_state("active")
-    assert [t.trigger for t in wf.triggers_for(active, Actor.of(users["officer"]))] == ["amend", "start_review"]
+    assert [t.trigger for t in wf.triggers_for(active, Actor.of(users["officer"]))] == ["amend", "start_review", "request_release"]
     assert [t.trigger for t in wf.triggers_for(active, Actor.of(users["auditor"]))] == []
 
 

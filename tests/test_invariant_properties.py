@@ -49,6 +49,8 @@ def value_of(spec):
         "currency": st.sampled_from(["USD", "EUR", "XYZ", "usd", "US"]),
         "text": st.text(min_size=1, max_size=20), "textarea": st.text(min_size=1, max_size=40),
         "partner": st.integers(min_value=0, max_value=3),
+        # A budget's lines: each cell mostly well-formed, sometimes blank or junk.
+        "rows": st.lists(st.fixed_dictionaries({f.name: value_of(f) for f in spec.row_fields}), max_size=4),
     }[spec.type]
     return st.one_of(typed, typed, junk)
 

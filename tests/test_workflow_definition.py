@@ -37,7 +37,8 @@ def test_the_partnership_definition_loads_with_every_state_and_trigger():
     definition = _load(DEFINITION)
     assert list(definition.states) == ["proposed", "vetted", "agreed", "active", "under_review", "exiting", "discontinued"]
     assert set(definition.transitions) == {"propose", "vet", "reject", "agree", "activate", "amend", "start_review",
-                                           "complete_review", "begin_exit", "discontinue", "reassign"}
+                                           "complete_review", "begin_exit", "discontinue", "reassign",
+                                           "request_release", "approve_release", "reject_release"}
     assert definition.creating_trigger.trigger == "propose"
     assert {t.trigger for t in definition.transitions.values() if t.system} == {"activate", "start_review", "begin_exit"}
     assert definition.terminal == {"discontinued"}
@@ -57,6 +58,11 @@ def test_no_trigger_is_named_like_a_case_column_or_relationship():
     ("    form: amend\n", "    form: amendment\n", "form 'amendment' is not defined"),
     ("  - trigger: amend", "  - trigger: title", "has the name of a case column"),
     ("    roles: [officer]\n    form: amend", "    roles: [auditor]\n    form: amend", "forbidden roles"),
+    # The repeating-rows field type (the agreement's budget): bounded, flat, and from known choices.
+    ("        max_rows: 40\n", "        max_rows: 400\n", "max_rows of 'budget' must be a whole number from 1 to 50"),
+    ("        max_rows: 24\n", "        max_rows: 0\n", "max_rows of 'instalments' must be a whole number"),
+    ("          - {name: party, type: choice,", "          - {name: party, type: rows,", "unknown field type 'rows' in a row"),
+    ("choices: contribution_kinds}", "choices: contribution_kind}", "unknown choice list 'contribution_kind'"),
 ])
 def test_a_broken_definition_is_refused_naming_the_line(tmp_path, old, new, message):
     path = _broken(tmp_path, old, new)

@@ -9,6 +9,7 @@ from marshmallow import fields, validate
 
 from caseflow.api.auth import api_user
 from caseflow.api.fields import Page, StateName, user_ref
+from caseflow.api.money import Money, money_payload
 from caseflow.clock import today
 from caseflow.models import DOCUMENT_KINDS
 from caseflow.workflow import Actor, current_workflow
@@ -16,7 +17,8 @@ from caseflow.workflow.definition import FIELD_TYPES
 
 _TEXT_FACTS = ("objectives", "results_for_children", "cooperation_form", "resources", "currency", "agreement_type",
                "agreement_reference", "contributions", "roles_responsibilities", "operational_targets",
-               "monitoring_arrangement", "exit_conditions", "exit_plan", "closure_reason")
+               "monitoring_arrangement", "exit_conditions", "exit_plan", "closure_reason", "shared_risks_benefits",
+               "national_alignment")
 _DATE_FACTS = ("proposed_start", "proposed_end", "actual_start", "next_review_due", "exit_deadline",
                "exit_completion_due", "agreement_signed_on")
 #: Every fact the workflow's forms record on a case; null where not recorded yet.
@@ -86,8 +88,12 @@ class FormField(Computed):
     required = fields.Boolean(required=True)
     choices = fields.List(fields.Nested(Choice), required=True, allow_none=True)
     max_length = fields.Integer(required=True, allow_none=True)
-    min = fields.Integer(required=True, allow_none=True)
-    max = fields.Integer(required=True, allow_none=True)
+    min = fields.Float(required=True, allow_none=True)  # a whole number's, or an amount's (0.01)
+    max = fields.Float(required=True, allow_none=True)
+    #: A `rows` field (a budget's lines): the fields of each row, and how many rows it takes at most.
+    row_fields = fields.List(fields.Nested(lambda: FormField(exclude=("row_fields", "max_rows"))),
+                             data_key="fields", required=False)
+    max_rows = fields.Integer(required=False, allow_none=True)
 
 
 class AllowedTrigger(ma.Schema):
@@ -111,13 +117,14 @@ class CaseDetail(CaseSummary):
     computed = {**CaseSummary.computed, "facts": lambda case: case,
                 "history": lambda case: {"seq": case.history_seq, "head": case.history_head,
                                          "url": url_for("api.case_history", case_id=case.id)},
-                "allowed_triggers": lambda case: _allowed_triggers(case)}
+                "allowed_triggers": lambda case: _allowed_triggers(case), "money": money_payload}
     facts = fields.Nested(Facts, required=True)
     proposed_by = user_ref()
     reviewer = user_ref()
     agreement_recorded_by = user_ref()
     history = fields.Nested(HistoryHead, required=True)
     allowed_triggers = fields.List(fields.Nested(AllowedTrigger), required=True)
+    money = fields.Nested(Money, required=True, allow_none=True)  # null: an agreement without budget or instalments
 
 
 def _allowed_triggers(case) -> list[dict]:

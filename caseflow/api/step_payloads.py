@@ -52,13 +52,17 @@ def field_schema(spec: FieldSpec) -> dict:
         case "affirm" | "bool":
             schema = {"type": ["boolean", "string"], "pattern": YES_NO}
         case "decimal":
-            schema = {"type": ["number", "string"], "minimum": 0, "maximum": float(values.MAX_AMOUNT),
-                      "pattern": AMOUNT}
+            schema = {"type": ["number", "string"], "minimum": spec.min if spec.min is not None else 0,
+                      "maximum": spec.max if spec.max is not None else float(values.MAX_AMOUNT), "pattern": AMOUNT}
         case "integer":
             schema = {"type": "integer", "minimum": spec.min if spec.min is not None else -values.MAX_INTEGER,
                       "maximum": spec.max if spec.max is not None else values.MAX_INTEGER}
+        case "currency" if spec.choices:  # the definition's rates: those currencies only
+            schema = {"type": "string", "enum": [*spec.choices, *(c.lower() for c in spec.choices)]}
         case "currency":
             schema = {"type": "string", "enum": list(currency_codes())}
+        case "rows":  # each row's cells are read by the engine, which names the row and cell of a bad one
+            schema = {"type": "array", "maxItems": spec.max_rows, "items": data_schema(spec.row_fields)}
         case _:  # partner, officer, reviewer: the id of a partner, or of an active user of that role
             schema = dict(ID)
     if not spec.required:
@@ -83,6 +87,7 @@ def _matches_type(value, kind: str) -> bool:
         return (isinstance(value, int) and not isinstance(value, bool)) or \
             (isinstance(value, float) and value.is_integer())
     return {"string": isinstance(value, str), "boolean": isinstance(value, bool), "null": value is None,
+            "array": isinstance(value, list), "object": isinstance(value, dict),
             "number": isinstance(value, (int, float)) and not isinstance(value, bool)}[kind]
 
 
@@ -106,6 +111,8 @@ def shape_problem(schema: dict, value) -> str | None:
             return "is not text this field takes"
         if schema.get("format") == "date" and not _is_date(value):
             return "must be a date written YYYY-MM-DD"
+    elif isinstance(value, list) and len(value) > schema.get("maxItems", len(value)):
+        return f"has {len(value)} rows; at most {schema['maxItems']} are allowed"
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         if not schema.get("minimum", value) <= value <= schema.get("maximum", value):
             return f"must be from {schema['minimum']} to {schema['maximum']}"

@@ -23,6 +23,7 @@ class Snapshot:
 
     state: str | None = None
     facts: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)  # table -> the case's rows (a budget's lines), as JSON values
     seq: int = 0
     at: dt.datetime | None = None
 
@@ -37,6 +38,12 @@ def changes_of(data: str | dict) -> dict:
     return parsed.get("changes") or {}
 
 
+def tables_of(data: str | dict) -> dict:
+    """The {table: rows} a record wrote beside the case (a budget's lines), if any."""
+    parsed = json.loads(data) if isinstance(data, str) else data
+    return parsed.get("tables") or {}
+
+
 def replay(steps: Iterable[Step], moment: dt.datetime) -> Snapshot:
     """Apply, in seq order, the changes of every step at or before `moment`; the last one gives the state."""
     snapshot = Snapshot()
@@ -45,6 +52,7 @@ def replay(steps: Iterable[Step], moment: dt.datetime) -> Snapshot:
             continue
         for column, (_before, after) in changes_of(step.data).items():
             snapshot.facts[column] = after
+        snapshot.tables.update(tables_of(step.data))
         snapshot.state, snapshot.seq, snapshot.at = step.to_state, step.seq, step.at
     # A change to None removes the fact, as the case's column is then empty.
     snapshot.facts = {c: v for c, v in snapshot.facts.items() if v is not None}

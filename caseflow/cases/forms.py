@@ -5,7 +5,7 @@ import secrets
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import DateInput, NumberInput, TextInput
 
@@ -105,8 +105,33 @@ def make_field(spec: FieldSpec):
             return BooleanField(**kw)
         case "text":
             return StringField(**kw)
+        case "rows":
+            return FieldList(FormField(row_form_class(spec)), label=spec.label, description=spec.help,
+                             min_entries=min(ROWS_SHOWN, spec.max_rows), max_entries=spec.max_rows)
         case _:  # date, decimal, integer, currency
             return ValueField(widget=WIDGETS.get(spec.type, TextInput()), **kw)
+
+
+#: How many empty rows a repeating-rows field offers (the engine drops those left empty).
+ROWS_SHOWN = 6
+_row_forms: dict[int, type[Form]] = {}
+
+
+def row_form_class(spec: FieldSpec) -> type[Form]:
+    """The form of one row of a `rows` field: its cells as fields, no CSRF of its own (the step form has it)."""
+    if id(spec) not in _row_forms:
+        cells = {}
+        for cell in spec.row_fields:
+            if cell.choices:  # a choice, or a currency of the definition's rates: a select
+                # Unchecked here: the rows the form pads with hold no choice at all; the engine reads every cell.
+                cells[cell.name] = SelectField(cell.label, choices=_choices(cell), description=cell.help, validate_choice=False)
+                continue
+            field = make_field(cell)
+            # A row left empty is dropped, so no cell is required here; the engine names a half-filled row's gaps.
+            field.kwargs["validators"] = [] if cell.type in {"affirm", "bool"} else [Optional(), Parses(cell)]
+            cells[cell.name] = field
+        _row_forms[id(spec)] = type(f"{spec.name.title()}Row", (Form,), cells)
+    return _row_forms[id(spec)]
 
 
 def step_form_class(definition: WorkflowDefinition, form_name: str) -> type[StepForm]:

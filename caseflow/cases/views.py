@@ -11,7 +11,8 @@ from caseflow.cases import bp, inbox, listing
 from caseflow.cases.diagram import workflow_svg
 from caseflow.cases.timeline import timeline
 from caseflow.extensions import db
-from caseflow.models import Case, Notification
+from caseflow.models import CONTRIBUTION_KINDS, INSTALMENT_STATUSES, PARTIES, Case, Notification
+from caseflow.money.summary import money_of
 from caseflow.workflow import Actor, current_workflow
 
 
@@ -38,7 +39,9 @@ def detail(case_id: int):
     entries, page, pages = timeline(wf.definition, case.id, request.args.get("page", 1, type=int))
     return render_template(
         "cases/detail.html", case=case, options=options, entries=entries, page=page, pages=pages,
-        diagram=workflow_svg(wf.definition, case.state, {t.trigger for t in options}))
+        diagram=workflow_svg(wf.definition, case.state, {t.trigger for t in options}),
+        money=money_of(case, wf.definition.usd_rates), parties=PARTIES,
+        kinds=CONTRIBUTION_KINDS, statuses=INSTALMENT_STATUSES)
 
 
 @bp.get("/my")

@@ -7,6 +7,8 @@ from sqlalchemy import select, update
 
 from caseflow.clock import frozen_at, utcnow
 from caseflow.demo.data import CASES, DEMO_PASSWORD, PARTNERS, USERS, is_fictional
+from caseflow.demo.money import ILLUSTRATIVE as MONEY_NOTE
+from caseflow.demo.money import agreement_money, releases_first
 from caseflow.documents.minipdf import text_pdf
 from caseflow.documents.store import attach_document
 from caseflow.extensions import db
@@ -128,10 +130,14 @@ class _Walk:
             "roles_responsibilities": "The partner implements; UNICEF monitors and advises.", "objectives": s["objectives"],
             "operational_targets": "Quarterly milestones as in the agreement's annex.", "monitoring_arrangement": "Quarterly reports and a joint annual review.",
             "review_interval_months": s["interval"], "proposed_end": self.end,
-            "exit_conditions": "Not continued if targets are missed two reviews running or a guiding principle is breached."}, hour=14)
+            "exit_conditions": "Not continued if targets are missed two reviews running or a guiding principle is breached.",
+            **(agreement_money(s, self.start) if not self.real and s["resources"] != "none" else {})}, hour=14)
         if target == "agreed":
             return
         self.fire(self.start, "activate", "system:activation", {"actual_start": self.start}, hour=6)
+        if not self.real and releases_first(s):  # requested by the officer, released by a second person
+            self.fire(self.start, "request_release", s["owner"], {"instalment": 1, "purpose": MONEY_NOTE}, hour=7)
+            self.fire(self.start, "approve_release", "reviewer", {"note": MONEY_NOTE}, hour=8)
         self._review_cycles(target)
 
     def _review_cycles(self, target: str) -> None:

@@ -78,6 +78,13 @@ class Case(db.Model):
     operational_targets: Mapped[str | None] = mapped_column(Text)
     monitoring_arrangement: Mapped[str | None] = mapped_column(Text)
     exit_conditions: Mapped[str | None] = mapped_column(Text)
+    shared_risks_benefits: Mapped[str | None] = mapped_column(Text)  # para 48
+    national_alignment: Mapped[str | None] = mapped_column(Text)  # para 47: national plans and ownership
+    # The organisation's cash contributions in USD at the definition's rates (the budget's record_budget
+    # effect): what the small-scale cap of para 31 is checked against.
+    organisation_cash_usd: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    # The instalments released so far, in USD (approve_release): never more than organisation_cash_usd.
+    released_usd: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
     agreement_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     exit_plan: Mapped[str | None] = mapped_column(Text)
     closure_reason: Mapped[str | None] = mapped_column(String(40))

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from caseflow.database import snapshot_connection
-from caseflow.models import Case, Document, HistoryRecord, Review
+from caseflow.models import BudgetLine, Case, Document, HistoryRecord, Instalment, Review
 from caseflow.workflow.chain import hash_format_of
-from caseflow.workflow.projection import CASE_INDEX, CaseProjection, case_differences, review_differences
+from caseflow.workflow.owned_rows import OwnedRows
+from caseflow.workflow.projection import (CASE_INDEX, CaseProjection, case_differences, review_differences,
+                                          table_differences)
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,9 @@ def verify_chains(session, case_id: int | None = None, on_case=None, batch: int 
     """
     queries = [select(Case.__table__).order_by(Case.id),
                select(*_COLUMNS).order_by(HistoryRecord.case_id, HistoryRecord.seq),
-               select(Review.__table__).order_by(Review.case_id, Review.id)]
-    owners = (Case.id, HistoryRecord.case_id, Review.case_id)
+               select(Review.__table__).order_by(Review.case_id, Review.id),
+               *(select(m.__table__).order_by(m.case_id, m.position) for m in ROW_MODELS)]
+    owners = (Case.id, HistoryRecord.case_id, Review.case_id, *(m.case_id for m in ROW_MODELS))
     for n, owner in enumerate(owners):
         if case_id is not None:
             queries[n] = queries[n].where(owner == case_id)
@@ -94,15 +97,20 @@ class _Scope:
 def _read_and_walk(conn, queries, batch: int, on_case, anchor, scope) -> VerifyResult:
     results = [conn.execute(q.execution_options(yield_per=batch)) for q in queries]
     try:
-        cases, records, reviews = results
-        return _walk(cases, iter(records), iter(reviews.mappings()), on_case, anchor, scope)
+        cases, records, reviews, *beside = results
+        return _walk(cases, iter(records), iter(reviews.mappings()), on_case, anchor, scope,
+                     tuple(OwnedRows(iter(r.mappings()), m.__tablename__) for r, m in zip(beside, ROW_MODELS)))
     finally:
         # Stop streaming at once (server-side cursors on PostgreSQL) even when a break ends the walk early.
         for r in results:
             r.close()
 
 
-def _walk(cases, records, reviews, on_case, anchor=None, scope=None) -> VerifyResult:
+#: The tables a step writes beside the case (StepContext.tables), rebuilt from the records' `tables`.
+ROW_MODELS = (BudgetLine, Instalment)
+
+
+def _walk(cases, records, reviews, on_case, anchor=None, scope=None, tables=()) -> VerifyResult:
     pending, review = next(records, None), next(reviews, None)
     n_cases = n_records = 0
     final = None
@@ -146,11 +154,17 @@ def _walk(cases, records, reviews, on_case, anchor=None, scope=None) -> VerifyRe
                                                                      f"review {review['id']} belongs to no case"))
             stored_reviews.append(review)
             review = next(reviews, None)
+        for rows in tables:
+            if (orphan := rows.orphan(case_id)) is not None:
+                return VerifyResult(n_cases, n_records, BrokenRecord(*orphan))
+        beside = {rows.table: rows.take(case_id) for rows in tables}
         reason = (_check_head(case_row, prev, last_to, count)
                   or (f"{anchor.label} holds {leaf[0]} records of it, {count} are stored"
                       if leaf is not None and count < leaf[0] else None)
                   or case_differences(case_row, projection, count)
-                  or review_differences(stored_reviews, projection))
+                  or review_differences(stored_reviews, projection)
+                  or next((why for table, stored in beside.items()
+                           if (why := table_differences(table, stored, projection))), None))
         if reason:
             return VerifyResult(n_cases, n_records, BrokenRecord(case_id, None, None, reason))
         final = prev
@@ -162,6 +176,9 @@ def _walk(cases, records, reviews, on_case, anchor=None, scope=None) -> VerifyRe
     if review is not None:
         return VerifyResult(n_cases, n_records, BrokenRecord(review["case_id"], None, None,
                                                              f"review {review['id']} belongs to no case"))
+    for rows in tables:
+        if (orphan := rows.orphan()) is not None:
+            return VerifyResult(n_cases, n_records, BrokenRecord(*orphan))
     gone = sorted(c for c in leaves if c not in seen_anchored and (scope is None or scope.holds(c)))
     if gone:
         return VerifyResult(n_cases, n_records, BrokenRecord(

@@ -20,6 +20,7 @@ class StepContext:
     changes: dict = field(default_factory=dict)  # column -> new value
     review_update: dict | None = None  # fields for the open review row, when one closes
     review_open: dict | None = None  # fields for a new review row
+    tables: dict = field(default_factory=dict)  # table -> every row of the case it holds after the step
     conn: object | None = None  # the engine's connection, for guards that read rows beside the case
     # The moment of the step, read from the clock once: its record, the case's dates and `today` agree.
     at: dt.datetime | None = None

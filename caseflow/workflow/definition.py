@@ -3,11 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from caseflow.models import PARTNER_LEVELS, PARTNER_TYPES, ROLES
+from caseflow.models import CONTRIBUTION_KINDS, PARTIES, PARTNER_LEVELS, PARTNER_TYPES, ROLES
 
 FIELD_TYPES = {"text", "textarea", "date", "choice", "affirm", "bool", "decimal", "integer", "currency", "partner",
-               "officer", "reviewer"}  # officer, reviewer: the id of an active user of that role
-BUILTIN_CHOICES = {"partner_types": PARTNER_TYPES, "partner_levels": PARTNER_LEVELS}
+               "officer", "reviewer", "rows"}  # officer, reviewer: the id of an active user of that role
+#: A `rows` field (repeating rows, e.g. a budget's lines) holds at most this many rows unless it says fewer.
+MAX_ROWS = 50
+#: A field's `choices: usd_rates`: the currencies the definition has a USD rate for.
+RATES_CHOICES = "usd_rates"
+BUILTIN_CHOICES = {"partner_types": PARTNER_TYPES, "partner_levels": PARTNER_LEVELS, "parties": PARTIES,
+                   "contribution_kinds": CONTRIBUTION_KINDS}
 # Auditors read and change nothing. Admins may fire only the triggers that name them (reassign).
 TRIGGER_ROLES = set(ROLES) - {"auditor"}
 #: A transition's `dest: "="`: the case stays in the state it is in (transitions' reflexive wildcard).
@@ -30,8 +35,11 @@ class FieldSpec:
     choices: dict[str, str] | None = None
     column: str | None = None
     max_length: int | None = None
-    min: int | None = None
-    max: int | None = None
+    min: int | float | None = None
+    max: int | float | None = None
+    #: A `rows` field: the fields of each row (none of them `rows`), and how many rows it takes at most.
+    row_fields: tuple["FieldSpec", ...] = ()
+    max_rows: int | None = None
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from pathlib import Path
 import yaml
 
 from caseflow.models import Case
-from caseflow.workflow.definition import (BUILTIN_CHOICES, DEFAULT_MAX_LENGTH, FIELD_TYPES, SAME_STATE, TIMER_DEFAULTS,
-                                          TRIGGER_ROLES, DefinitionError, FieldSpec, TransitionSpec,
-                                          WorkflowDefinition)
+from caseflow.workflow.definition import (BUILTIN_CHOICES, DEFAULT_MAX_LENGTH, FIELD_TYPES, MAX_ROWS, RATES_CHOICES,
+                                          SAME_STATE, TIMER_DEFAULTS, TRIGGER_ROLES, DefinitionError, FieldSpec,
+                                          TransitionSpec, WorkflowDefinition)
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -63,7 +63,8 @@ class _Parser:
             if node.get("terminal"):
                 terminal.add(name)
             invariants[name] = self.parse_invariants(node, name)
-        choices = dict(BUILTIN_CHOICES)
+        rates = {k: float(v) for k, v in (raw.get("usd_rates") or {}).items() if k != "__line__"}
+        choices = {**BUILTIN_CHOICES, RATES_CHOICES: {code: code for code in rates}}
         for key, value in (raw.get("choices") or {}).items():
             if key != "__line__":
                 choices[key] = {k: str(v) for k, v in value.items() if k != "__line__"}
@@ -82,7 +83,6 @@ class _Parser:
         awaits = {node["name"]: self.parse_awaits(node, transitions) for node in raw["states"]}
         timers = {**TIMER_DEFAULTS,
                   **{k: int(v) for k, v in (raw.get("timers") or {}).items() if k != "__line__"}}
-        rates = {k: float(v) for k, v in (raw.get("usd_rates") or {}).items() if k != "__line__"}
         return WorkflowDefinition(
             name=self.need(raw, "name", str), states=states, terminal=frozenset(terminal),
             transitions=transitions, forms=forms, timers=timers, usd_rates=rates,
@@ -120,34 +120,41 @@ class _Parser:
         return owned
 
     def parse_form(self, name: str, node, choices) -> tuple[FieldSpec, ...]:
-        specs = []
-        for f in self.need(node, "fields", list):
-            ftype = self.need(f, "type", str)
-            if ftype not in FIELD_TYPES:
-                self.fail(f, f"form '{name}': unknown field type '{ftype}'")
-            column = f.get("column")
-            if column is not None and column not in Case.__table__.columns:
-                self.fail(f, f"form '{name}': '{column}' is not a column of cases")
-            field_choices = f.get("choices")
-            if isinstance(field_choices, str):
-                if field_choices not in choices:
-                    self.fail(f, f"form '{name}': unknown choice list '{field_choices}'")
-                field_choices = choices[field_choices]
-            elif isinstance(field_choices, list):
-                field_choices = {str(c): str(c).replace("_", " ").capitalize() for c in field_choices}
-            if ftype == "choice" and not field_choices:
-                self.fail(f, f"form '{name}': choice field '{f.get('name')}' has no choices")
-            max_length = f.get("max_length", DEFAULT_MAX_LENGTH.get(ftype))
-            if max_length is not None and (ftype not in DEFAULT_MAX_LENGTH or not isinstance(max_length, int)
-                                           or isinstance(max_length, bool) or max_length < 1):
-                self.fail(f, f"form '{name}': max_length of '{f.get('name')}' must be a positive whole number "
-                             "on a text or textarea field")
-            specs.append(FieldSpec(
-                name=self.need(f, "name", str), type=ftype, label=str(f.get("label", f["name"])),
-                help=str(f.get("help", "")), required=bool(f.get("required", False)), choices=field_choices,
-                column=column, max_length=max_length, min=f.get("min"), max=f.get("max"),
-            ))
-        return tuple(specs)
+        return tuple(self.parse_field(name, f, choices) for f in self.need(node, "fields", list))
+
+    def parse_field(self, name: str, f, choices, in_rows: bool = False) -> FieldSpec:
+        ftype = self.need(f, "type", str)
+        if ftype not in FIELD_TYPES or (in_rows and ftype in ("rows", "partner")):
+            self.fail(f, f"form '{name}': unknown field type '{ftype}'" + (" in a row" if in_rows else ""))
+        column = f.get("column")
+        if column is not None and (in_rows or column not in Case.__table__.columns):
+            self.fail(f, f"form '{name}': '{column}' is not a column of cases")
+        field_choices = f.get("choices")
+        if isinstance(field_choices, str):
+            if field_choices not in choices:
+                self.fail(f, f"form '{name}': unknown choice list '{field_choices}'")
+            field_choices = choices[field_choices]
+        elif isinstance(field_choices, list):
+            field_choices = {str(c): str(c).replace("_", " ").capitalize() for c in field_choices}
+        if ftype == "choice" and not field_choices:
+            self.fail(f, f"form '{name}': choice field '{f.get('name')}' has no choices")
+        max_length = f.get("max_length", DEFAULT_MAX_LENGTH.get(ftype))
+        if max_length is not None and (ftype not in DEFAULT_MAX_LENGTH or not _positive(max_length)):
+            self.fail(f, f"form '{name}': max_length of '{f.get('name')}' must be a positive whole number "
+                         "on a text or textarea field")
+        row_fields, max_rows = (), None
+        if ftype == "rows":
+            row_fields = tuple(self.parse_field(name, sub, choices, in_rows=True)
+                               for sub in self.need(f, "fields", list))
+            max_rows = f.get("max_rows", MAX_ROWS)
+            if not _positive(max_rows) or max_rows > MAX_ROWS:
+                self.fail(f, f"form '{name}': max_rows of '{f.get('name')}' must be a whole number from 1 to {MAX_ROWS}")
+        return FieldSpec(
+            name=self.need(f, "name", str), type=ftype, label=str(f.get("label", f["name"])),
+            help=str(f.get("help", "")), required=bool(f.get("required", False)), choices=field_choices,
+            column=column, max_length=max_length, min=f.get("min"), max=f.get("max"), row_fields=row_fields,
+            max_rows=max_rows,
+        )
 
     def parse_transition(self, node, states, forms) -> TransitionSpec:
         trigger = self.need(node, "trigger", str)
@@ -195,3 +202,7 @@ class _Parser:
         for node in raw["states"]:
             if node["name"] not in reached:
                 self.fail(node, f"state '{node['name']}' cannot be reached by any transition")
+
+
+def _positive(number) -> bool:
+    return isinstance(number, int) and not isinstance(number, bool) and number >= 1

@@ -1,6 +1,8 @@
 """Effects: named steps that set derived fields once the guards have passed."""
 from __future__ import annotations
 
+from caseflow.money import release as _release
+from caseflow.money.budget import organisation_cash_usd
 from caseflow.workflow.context import StepContext, add_months
 
 EFFECTS = {}
@@ -80,3 +82,21 @@ def end_review_schedule(ctx: StepContext):
 def record_closure_reason(ctx: StepContext):
     ctx.changes["closure_reason"] = ctx.data.get("reason")
     ctx.changes["next_review_due"] = None
+
+
+@effect
+def record_budget(ctx: StepContext):
+    """Store the agreement's contribution lines (the step's `budget` rows), the organisation's cash in USD and
+    the planned instalments (its `instalments` rows)."""
+    lines = ctx.data.get("budget") or []
+    if not lines and ctx.value("organisation_cash_usd") is None and not ctx.data.get("instalments"):
+        return  # no budget given, none to replace: a case agreed on its `amount` alone
+    ctx.tables["budget_lines"] = [{"position": n, **line} for n, line in enumerate(lines, start=1)]
+    ctx.changes["organisation_cash_usd"] = organisation_cash_usd(lines, ctx.definition.usd_rates) if lines else None
+    ctx.tables["instalments"] = [{"position": n, **planned, "status": "planned", "requested_by_id": None,
+                                  "released_by_id": None}
+                                 for n, planned in enumerate(ctx.data.get("instalments") or [], start=1)]
+
+
+# Releasing an instalment (four eyes): its effects live with the money (caseflow/money/release.py).
+EFFECTS.update(_release.EFFECTS)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from caseflow.models import DOCUMENT_KINDS
 from caseflow.workflow import store
+from caseflow.money import release as _release
 from caseflow.workflow.context import StepContext
 
 GUARDS = {}
@@ -135,3 +136,7 @@ def reassignment_valid(ctx: StepContext):
     if all(ctx.changes[column] == getattr(ctx.case, column) for column, _ in named):
         return "The case already has this owner and reviewer: nothing to reassign."
     return None
+
+
+# Releasing an instalment (four eyes): its guards live with the money (caseflow/money/release.py).
+GUARDS.update(_release.GUARDS)

@@ -151,11 +151,18 @@ def signed_not_in_future(facts: CaseFacts):
     return None
 
 
-@invariant("amount", "agreement_type", "currency")
+@invariant("amount", "agreement_type", "currency", "organisation_cash_usd")
 def small_scale_within_limit(facts: CaseFacts):
     if facts.value("agreement_type") != "ssfa":
         return None
     limit = Decimal(str(facts.definition.small_scale_limit_usd))
+    # A budget on the agreement: the cap is on the organisation's cash (para 31). Older cases: their amount.
+    cash = facts.value("organisation_cash_usd")
+    if cash is not None:
+        if Decimal(str(cash)) > limit:
+            return (f"A small-scale funding agreement may not exceed {limit:,.0f} USD of the organisation's cash; "
+                    f"this budget's is {Decimal(str(cash)):,.2f} USD.")
+        return None
     if facts.value("amount") is None:
         return (f"A small-scale funding agreement needs an amount, so that its limit of {limit:,.0f} USD "
                 "can be checked (para 31).")
@@ -164,6 +171,15 @@ def small_scale_within_limit(facts: CaseFacts):
         return f"The currency {facts.value('currency')} has no USD rate, so the small-scale limit cannot be checked."
     if usd > limit:
         return f"A small-scale funding agreement may not exceed {limit:,.0f} USD; this one is {usd:,.2f} USD."
+    return None
+
+
+@invariant("released_usd", "organisation_cash_usd")
+def released_within_budget(facts: CaseFacts):
+    released, budget = facts.value("released_usd"), facts.value("organisation_cash_usd")
+    if released is not None and Decimal(str(released)) > Decimal(str(budget or 0)):
+        return (f"The instalments released ({Decimal(str(released)):,.2f} USD) may never exceed the organisation's "
+                f"cash budget ({Decimal(str(budget or 0)):,.2f} USD).")
     return None
 
 

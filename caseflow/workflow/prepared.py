@@ -125,6 +125,18 @@ class PreparedQuery(Prepared):
         return {k: (p(v) if p is not None and v is not None else v) for k, p, v in zip(reader.keys, reader.processors, row)}
 
 
+    def fetch_all(self, conn, params: dict) -> list[dict]:
+        """Every row as {column key: value}."""
+        cursor = self._run(conn, "execute", self._args(self._for(conn.dialect), params))
+        try:
+            rows = cursor.fetchall()
+            reader = self._reader(conn.dialect, cursor.description) if rows else None
+        finally:
+            cursor.close()
+        return [{k: (p(v) if p is not None and v is not None else v) for k, p, v in zip(reader.keys, reader.processors, row)}
+                for row in rows]
+
+
 def translate(exc: Exception, dialect, statement: str, params) -> DBAPIError:
     """SQLAlchemy's exception for a driver error, as a Connection would raise it."""
     return DBAPIError.instance(statement, params, exc, dialect.loaded_dbapi.Error, dialect=dialect)

@@ -30,11 +30,12 @@ UNKNOWN = object()
 class CaseProjection:
     """A case's facts, first and last record time and reviews, built record by record."""
 
-    __slots__ = ("facts", "reviews", "first_at", "last_at")
+    __slots__ = ("facts", "reviews", "tables", "first_at", "last_at")
 
     def __init__(self):
         self.facts: dict = {}
         self.reviews: list[dict] = []
+        self.tables: dict[str, list[dict]] = {}  # table -> the case's rows, as the last record that wrote them
         self.first_at = self.last_at = None
 
     def apply(self, r) -> None:
@@ -43,6 +44,8 @@ class CaseProjection:
         fields = parsed.get("fields") or {}
         for column, (_before, after) in (parsed.get("changes") or {}).items():
             self.facts[column] = after
+        for table, rows in (parsed.get("tables") or {}).items():
+            self.tables[table] = rows
         if r.from_state == UNDER_REVIEW and r.to_state != UNDER_REVIEW and self.reviews:
             self.reviews[-1].update(completed_at=r.at, completed_by_id=r.actor_user_id, outcome=r.trigger,
                                     progress=fields.get("progress"), recommendation=fields.get("recommendation"))
@@ -120,6 +123,22 @@ def review_differences(stored: list, projection: CaseProjection) -> str | None:
             if not _same(column, row[column], expected[column]):
                 return (f"review {row['id']}'s {column} is {_shown(row[column])} "
                         f"but its history says {_shown(expected[column])}")
+    return None
+
+
+def table_differences(table: str, stored: list, projection: CaseProjection) -> str | None:
+    """The first stored row of `table` (the case's, in position order) that the history contradicts; or None."""
+    expected = projection.tables.get(table, [])
+    if len(stored) != len(expected):
+        return f"the case has {len(stored)} rows in {table} but its history says {len(expected)}"
+    for row, want in zip(stored, expected):
+        for column, value in want.items():
+            have = row[column]
+            same = (Decimal(str(have)) == Decimal(str(value)) if isinstance(have, Decimal) and value is not None
+                    else as_json_value(have) == as_json_value(value))
+            if not same:
+                return (f"{table} row {row['id']}'s {column} is {_shown(have)} "
+                        f"but its history says {_shown(value)}")
     return None
 
 

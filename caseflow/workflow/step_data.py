@@ -22,6 +22,8 @@ def validate_step_data(fields: tuple[FieldSpec, ...], raw: dict | None) -> dict:
         if spec.type in {"affirm", "bool"} and values.blank(value):
             clean[spec.name] = False
             continue
+        if values.blank(value) and spec.type == "rows":
+            value = []  # no rows: an empty list, so effects read every rows field alike
         if values.blank(value):
             if spec.required:
                 errors[spec.name] = "is required"
@@ -31,6 +33,9 @@ def validate_step_data(fields: tuple[FieldSpec, ...], raw: dict | None) -> dict:
             clean[spec.name] = values.field_value(spec, value)
         except ValueError as exc:
             errors[spec.name] = str(exc)
+            continue
+        if spec.type == "rows" and spec.required and not clean[spec.name]:
+            errors[spec.name] = "needs at least one row"
     if errors:
         raise InvalidData(errors)
     return clean

@@ -10,8 +10,8 @@ from types import SimpleNamespace
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from caseflow.models import (Case, Document, HistoryRecord, Notification, Organisation, Review, User, partner_name_key,
-                             tidy_partner_name)
+from caseflow.models import (BudgetLine, Case, Document, HistoryRecord, Instalment, Notification, Organisation, Review,
+                             User, partner_name_key, tidy_partner_name)
 from caseflow.workflow.errors import GuardFailed
 from caseflow.workflow.prepared import Prepared, PreparedQuery
 
@@ -35,6 +35,12 @@ _INSERT_REVIEW = Prepared(_REVIEWS.insert(), ("case_id", "due_on", "opened_at", 
 _CLOSE_REVIEW = (_REVIEWS.update()
                  .where(_REVIEWS.c.case_id == bindparam("k_case_id"), _REVIEWS.c.completed_at.is_(None)))
 _INSERT_NOTIFICATION = Prepared(_NOTIFICATIONS.insert(), tuple(c.name for c in _NOTIFICATIONS.columns if c.name != "id"))
+#: The tables whose rows a step replaces beside the case (StepContext.tables): name -> (delete, insert).
+ROW_TABLES = {t.name: (Prepared(t.delete().where(t.c.case_id == bindparam("case_id"))),
+                       Prepared(t.insert(), tuple(c.name for c in t.columns if c.name != "id")))
+              for t in (BudgetLine.__table__, Instalment.__table__)}
+_ROWS_OF = {t.name: PreparedQuery(select(t).where(t.c.case_id == bindparam("case_id")).order_by(t.c.position))
+            for t in (BudgetLine.__table__, Instalment.__table__)}
 _updates: dict[tuple[str, ...], object] = {}
 _closes: dict[tuple[str, ...], object] = {}
 
@@ -154,3 +160,17 @@ def close_open_review(conn, case_id: int, values: dict) -> None:
 def insert_notifications(conn, rows: list[dict]) -> None:
     if rows:
         _INSERT_NOTIFICATION.execute_many(conn, rows)
+
+
+def replace_rows(conn, table: str, case_id: int, rows: list[dict]) -> None:
+    """Make `rows` the case's rows of `table` (one of ROW_TABLES): the old ones go, these come in."""
+    delete, insert = ROW_TABLES[table]
+    delete.execute(conn, {"case_id": case_id})
+    if rows:
+        insert.execute_many(conn, [{**row, "case_id": case_id} for row in rows])
+
+
+def load_rows(conn, table: str, case_id: int) -> list[dict]:
+    """The case's rows of `table` (one of ROW_TABLES) in position order, as dicts without id and case_id."""
+    cursor_rows = _ROWS_OF[table].fetch_all(conn, {"case_id": case_id})
+    return [{k: v for k, v in row.items() if k not in ("id", "case_id")} for row in cursor_rows]

@@ -124,6 +124,56 @@ def currency(value) -> str:
     return code
 
 
+def listed_currency(code: str, choices: dict[str, str] | None) -> str:
+    """`code`, if the field takes any currency or lists it (a definition's `usd_rates`)."""
+    if choices is not None and code not in choices:
+        raise ValueError(f"{code} has no USD rate in the workflow definition: use one of " + ", ".join(choices))
+    return code
+
+
+def bounded(number: Decimal, low=None, high=None) -> Decimal:
+    """`number`, if it lies from `low` to `high` (either may be None)."""
+    if low is not None and number < Decimal(str(low)):
+        raise ValueError(f"{number} is less than {Decimal(str(low)):,}")
+    if high is not None and number > Decimal(str(high)):
+        raise ValueError(f"{number:,} is more than {Decimal(str(high)):,}")
+    return number
+
+
+def rows(spec: FieldSpec, value) -> list[dict]:
+    """A `rows` field's rows: a list of {field: value}, each read by its field's parser; empty rows dropped.
+
+    A bad value is named by its row (from 1) and field, e.g. "row 2, amount: is required".
+    """
+    if not isinstance(value, (list, tuple)):
+        raise ValueError("must be a list of rows")
+    taken = []
+    for number, row in enumerate(value, start=1):
+        if not isinstance(row, dict):
+            raise ValueError(f"row {number}: must be an object of " + ", ".join(f.name for f in spec.row_fields))
+        if unknown := sorted(set(row) - {f.name for f in spec.row_fields}):
+            raise ValueError(f"row {number}, {unknown[0]}: is not a field of these rows")
+        if all(blank(row.get(f.name)) for f in spec.row_fields):
+            continue  # a form's unused row
+        taken.append({f.name: _cell(f, row.get(f.name), number) for f in spec.row_fields})
+    if spec.max_rows is not None and len(taken) > spec.max_rows:
+        raise ValueError(f"has {len(taken)} rows; at most {spec.max_rows} are allowed")
+    return taken
+
+
+def _cell(spec: FieldSpec, value, number: int):
+    if spec.type in {"affirm", "bool"} and blank(value):
+        return False
+    if blank(value):
+        if spec.required:
+            raise ValueError(f"row {number}, {spec.name}: is required")
+        return None
+    try:
+        return field_value(spec, value)
+    except ValueError as exc:
+        raise ValueError(f"row {number}, {spec.name}: {exc}") from None
+
+
 def choice(value, choices: dict[str, str] | None) -> str:
     """One of the codes of `choices`, exactly."""
     code = str(value).strip()
@@ -144,13 +194,15 @@ def field_value(spec: FieldSpec, value):
         case "affirm" | "bool":
             return yes_no(value)
         case "decimal":
-            return amount(value)
+            return bounded(amount(value), spec.min, spec.max)
         case "integer":
             return whole_number(value, spec.min, spec.max)
         case "partner" | "officer" | "reviewer":  # the id of a partner, or of a user of that role
             return whole_number(value, 1, MAX_INTEGER)
         case "currency":
-            return currency(value)
+            return listed_currency(currency(value), spec.choices)
+        case "rows":
+            return rows(spec, value)
     raise ValueError(f"has an unsupported field type {spec.type}")
 
 

@@ -29,7 +29,8 @@ def write_step(conn, ctx: StepContext, dest: str, dest_label: str, comment: str 
     # `before` is {} when the case is new: every field then counts as changed from nothing.
     old = (lambda c: before.get(c)) if before is not None else (lambda c: getattr(case, c))
     changed = {c: [old(c), v] for c, v in ctx.changes.items() if old(c) != v}
-    data_json = canonical_json({"fields": ctx.data, "changes": changed})
+    # The rows a step writes beside the case (its budget's lines) are recorded whole, so verify rebuilds them.
+    data_json = canonical_json({"fields": ctx.data, "changes": changed, **({"tables": ctx.tables} if ctx.tables else {})})
     seq, from_state = case.history_seq + 1, (case.state if before is None else None)
     digest = record_hash(case_id=case.id, seq=seq, trigger=ctx.trigger, from_state=from_state, to_state=dest,
                          actor=ctx.actor.name, actor_user_id=ctx.actor.user_id, at=at, data=data_json,
@@ -44,6 +45,8 @@ def write_step(conn, ctx: StepContext, dest: str, dest_label: str, comment: str 
             "comment": comment, "prev_hash": case.history_head, "hash": digest}):
         raise Conflict(f"{case.reference} moved on while you worked; nothing was changed.")
     _write_review(conn, ctx, at)
+    for table, rows in ctx.tables.items():
+        store.replace_rows(conn, table, case.id, rows)
     _queue_notifications(conn, ctx, seq, dest_label, at)
     return Outcome(case.id, ctx.trigger, from_state, dest, seq, case.version + 1, digest)
 

@@ -1,7 +1,7 @@
 """partner_changes: chained per partner (prev_hash, hash), and append-only on PostgreSQL
 
 Revision ID: e7a2c9d4b1f6
-Revises: d5f1b7c3a9e2
+Revises: e7b2c9d4a1f6
 Create Date: 2026-12-01 23:40:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e7a2c9d4b1f6'
-down_revision = 'd5f1b7c3a9e2'
+down_revision = 'e7b2c9d4a1f6'
 branch_labels = None
 depends_on = None
 
