@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from marshmallow import fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, undefer
 
 from caseflow.api import bp, schemas
 from caseflow.api.auth import api_roles, api_user
@@ -133,7 +133,7 @@ def transition_answer(outcome) -> dict:
     the same statement (nothing is loaded lazily after). The engine says 404 for a case that does not exist."""
     case = db.session.scalars(select(Case).where(Case.id == outcome.case_id).options(
         joinedload(Case.partner), joinedload(Case.owner), joinedload(Case.proposed_by), joinedload(Case.reviewer),
-        joinedload(Case.agreement_recorded_by)).execution_options(populate_existing=True)).one()
+        joinedload(Case.agreement_recorded_by), undefer(Case.has_money)).execution_options(populate_existing=True)).one()
     return {"outcome": outcome, "case": case}
 
 

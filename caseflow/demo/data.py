@@ -53,7 +53,7 @@ PARTNERS = {
     "Abay Nutrition Foods (fictional)": {"type": "company", "country": "Ethiopia", "level": "country"},
     "Tamarind Water Collective (fictional)": {"type": "community_based", "country": "Senegal", "level": "country"},
     "Northfield Extraction Ltd (fictional)": {"type": "company", "country": "Liberia", "level": "country",
-                                             "reputational_flag": True,
+                                             "flags": {"reputational_flag": True},
                                              "flag_note": "Demo only: reports of child labour in its supply chain; blocks vetting."},
 }
 

@@ -13,6 +13,7 @@ from caseflow.documents.minipdf import text_pdf
 from caseflow.documents.store import attach_document
 from caseflow.extensions import db
 from caseflow.models import Case, Notification, Organisation, User
+from caseflow.partners.flagging import set_flags
 from caseflow.workflow import Actor, current_workflow
 from caseflow.workflow.context import add_months
 
@@ -38,16 +39,21 @@ def ensure_users() -> dict[str, User]:
     return users
 
 
-def ensure_partners() -> dict[str, Organisation]:
-    """Create the demo partners that are missing."""
-    partners = {}
+def ensure_partners(flagged_by: User) -> dict[str, Organisation]:
+    """Create the demo partners that are missing; a flagged one is flagged as a reviewer would, with its record."""
+    partners, flags = {}, {}
     for name, spec in PARTNERS.items():
         partner = db.session.scalar(select(Organisation).where(Organisation.name == name))
         if partner is None:
-            partner = Organisation(name=name, **spec)
+            details = {k: v for k, v in spec.items() if k not in ("flags", "flag_note")}
+            partner = Organisation(name=name, **details)
             db.session.add(partner)
+            if spec.get("flags"):
+                flags[name] = (spec["flags"], spec["flag_note"])
         partners[name] = partner
     db.session.commit()
+    for name, (wanted, note) in flags.items():
+        set_flags(partners[name].id, wanted, note, flagged_by)
     return partners
 
 
@@ -184,7 +190,8 @@ def _settle_notifications(case_id: int) -> None:
 
 def load_demo(progress=None) -> dict[str, int]:
     """Load every demo record that is missing; return how many cases were added and skipped."""
-    users, partners = ensure_users(), ensure_partners()
+    users = ensure_users()
+    partners = ensure_partners(users["reviewer"])
     existing = set(db.session.scalars(select(Case.title)))
     started = utcnow() - dt.timedelta(minutes=1)
     added = skipped = 0

@@ -14,6 +14,7 @@ from caseflow.imports.facts import open_review
 from caseflow.imports.reader import Problem, Table, read_tables
 from caseflow.imports.validate import Plan, Validator
 from caseflow.models import Organisation, partner_name_key
+from caseflow.partners.service import record_initial_flags
 from caseflow.workflow import Actor, ImportRow, current_workflow
 
 _IMPORT_LOCK = 0x0CA5EF10  # serialises imports on PostgreSQL (SQLite already allows one writer)
@@ -123,6 +124,16 @@ def import_file(loaded: LoadedFile, user, progress=None) -> ImportReport:
     return report
 
 
+def _keep_imported_flags(conn, new_partners: list[dict], source: str, actor: Actor) -> None:
+    """The flags a file gives its new partners, kept as their first recorded change (caseflow/partners/chain.py)."""
+    flagged = {partner_name_key(p["name"]): p for p in new_partners if p.get("sanctions_flag") or p.get("reputational_flag")}
+    if not flagged:
+        return
+    ids = conn.execute(select(Organisation.name_key, Organisation.id).where(Organisation.name_key.in_(list(flagged))))
+    record_initial_flags(conn, [{**flagged[key], "id": partner_id} for key, partner_id in ids],
+                         f"Flagged in the file {source}, imported by {actor.name}.", actor.user_id)
+
+
 def _prepare(conn, loaded: LoadedFile, actor: Actor) -> list[ImportRow]:
     """Inside the write transaction: check again, add the new partners, and return the cases to write."""
     if conn.dialect.name == "postgresql":
@@ -133,6 +144,7 @@ def _prepare(conn, loaded: LoadedFile, actor: Actor) -> list[ImportRow]:
     if plan.new_partners:
         conn.execute(Organisation.__table__.insert(), [{**p, "name_key": partner_name_key(p["name"]), "created_at": utcnow()}
                                                        for p in plan.new_partners])
+        _keep_imported_flags(conn, plan.new_partners, loaded.source, actor)
     keys = sorted({partner_name_key(c.partner) for c in plan.cases})
     ids = {}
     for start in range(0, len(keys), 500):

@@ -5,10 +5,11 @@ from decimal import Decimal
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Numeric, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, ForeignKey, Numeric, String, UniqueConstraint, exists
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from caseflow.extensions import db
+from caseflow.models.case import Case
 
 #: Who contributes (para 48: each partner's contributions).
 PARTIES = {"organisation": "The organisation", "partner": "The partner"}
@@ -52,3 +53,9 @@ class Instalment(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+# Whether a case has money rows at all, read in the same statement as the case where asked for (undefer): the
+# API's answer to a step then reads the rows only for a case that has some (each round trip counts there).
+Case.has_money = column_property(
+    exists().where(BudgetLine.case_id == Case.id) | exists().where(Instalment.case_id == Case.id), deferred=True)

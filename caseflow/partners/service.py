@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from caseflow.clock import utcnow
 from caseflow.models import Organisation, PartnerChange, User
-from caseflow.partners.chain import change_hash, head_of
+from caseflow.partners.chain import UNFLAGGED, change_hash, head_of
 
 # Reviewers vet partners against para 46 and admins keep the directory; officers, who propose
 # partnerships, may not lift a flag that blocks their own proposal nor rewrite the partner they
@@ -25,6 +25,20 @@ def record_change(session, partner: Organisation, kind: str, changes: dict, reas
     change = PartnerChange(**values, hash=change_hash(**values))
     session.add(change)
     return change
+
+
+def record_initial_flags(conn, partners: list[dict], reason: str, by_user_id: int) -> None:
+    """Keep, for each partner just inserted flagged (`partners`: id and flag columns), the record of its flags as
+    their first change (a Core insert, in the inserting transaction), so verify's replay of its flags holds."""
+    rows = []
+    for partner in partners:
+        changes = {flag: [False, True] for flag in UNFLAGGED if partner.get(flag)}
+        if changes:
+            values = {"partner_id": partner["id"], "kind": "flags", "changes": json.dumps(changes, sort_keys=True),
+                      "reason": reason, "by_user_id": by_user_id, "at": utcnow(), "prev_hash": None}
+            rows.append({**values, "hash": change_hash(**values)})
+    if rows:
+        conn.execute(PartnerChange.__table__.insert(), rows)
 
 
 def changes_of(change: PartnerChange) -> dict:

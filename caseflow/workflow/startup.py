@@ -17,7 +17,7 @@ from caseflow.workflow.definition import WorkflowDefinition
 CODE_STATES = frozenset({"proposed", "vetted", "agreed", "active", "under_review", "exiting", "discontinued"})
 #: The triggers caseflow's code fires or names: the sweeps, the review queue, the import, the demo.
 CODE_TRIGGERS = frozenset({"propose", "vet", "reject", "agree", "activate", "start_review", "complete_review",
-                           "begin_exit", "discontinue"})
+                           "begin_exit", "discontinue", "request_release", "approve_release"})
 
 #: How an operator says "start anyway" (the flag of each command, or this setting).
 ALLOW_SETTING = "CASEFLOW_ALLOW_UNKNOWN_STATES"

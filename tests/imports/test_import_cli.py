@@ -79,4 +79,5 @@ def test_the_shipped_examples_import_into_the_demo_data(app, runner):
         result = runner.invoke(args=["import", str(examples / name), "--as", "admin@caseflow.test"])
         assert result.exit_code == 0, result.output
     assert "3 partnerships imported (1 Active, 1 Proposed, 1 Under review)" in result.stdout
-    assert runner.invoke(args=["verify"]).exit_code == 0
+    verified = runner.invoke(args=["verify"])
+    assert verified.exit_code == 0, verified.output

@@ -27,8 +27,9 @@ from caseflow.workflow import current_workflow
 # Routes that serve files from the package, not the application.
 NOT_FUZZED = {"static", "bootstrap.static"}
 # Columns that record that a request came, not what it asked: an API token's last use is written on any
-# authenticated request, refused or not. A table that counts refused sign-ins would belong here too.
-BOOKKEEPING = {("api_tokens", "last_used_at")}
+# authenticated request, refused or not, and a wrong password (at sign-in or when changing one's own) counts
+# against the account's limits by design (caseflow/auth/passwords.py).
+BOOKKEEPING = {("api_tokens", "last_used_at"), ("users", "failed_sign_ins"), ("users", "sign_in_blocked_until")}
 AWKWARD_TEXT = ["", " ", "0", "-1", "1", "007", "1.5", "1e309", "NaN", "-0", str(2**31), str(2**63), str(10**30),
                 "2026-02-30", "0001-01-01", "9999-12-31", "y", "on", "true", "null", "\x00", "a\r\nb", "\u202e",
                 "é" * 300, "' OR 1=1 --", "<script>", "=HYPERLINK(\"x\")", "../../etc/passwd", "%00", "\ud7ff",
