@@ -12,7 +12,6 @@ the first has finished, is given its answer.
 from __future__ import annotations
 
 import hashlib
-import time
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -103,17 +102,3 @@ def release(user_id: int, key: str) -> None:
         session.execute(delete(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key,
                                                      IdempotencyKey.status.is_(None))
                         .execution_options(synchronize_session=False))
-
-
-def wait_for(user_id: int, key: str, method: str, path: str, print_: str, *, seconds: float = 10.0,
-             step: float = 0.2) -> IdempotencyKey | None:
-    """Claim `key`, waiting up to `seconds` while its first request runs; raise KeyInFlight after that."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return claim(user_id, key, method, path, print_)
-        except KeyInFlight:
-            if time.monotonic() >= deadline:
-                raise
-            db.session.rollback()
-            time.sleep(step)  # a person's second click waits for the first to finish
